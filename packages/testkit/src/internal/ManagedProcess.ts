@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
+
+/**
+ * A long-running child (etcd, kube-apiserver) in its own process group, with its output in a
+ * log file so a failed start can quote it.
+ */
+export class ManagedProcess {
+  readonly exited: Promise<number | null>;
+  private exitCode: number | null | undefined;
+
+  private constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+    readonly logFile: string,
+  ) {
+    this.exited = new Promise((resolve) => {
+      child.once("exit", (code, signal) => {
+        this.exitCode = code ?? (signal ? null : 0);
+        resolve(this.exitCode);
+      });
+    });
+  }
+
+  static start(name: string, command: string, args: readonly string[], logFile: string) {
+    const fd = openSync(logFile, "a");
+    try {
+      // detached: its own process group, so a stop (or the watchdog) can kill the whole group
+      // and a Ctrl-C in the terminal does not kill it before we shut it down in order.
+      const child = spawn(command, args, { detached: true, stdio: ["ignore", fd, fd] });
+      child.unref();
+      return new ManagedProcess(name, child, logFile);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get running(): boolean {
+    return this.exitCode === undefined;
+  }
+
+  /** The last lines of the process's log. */
+  logTail(lines = 20): string {
+    try {
+      return readFileSync(this.logFile, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+    } catch {
+      return "(no log)";
+    }
+  }
+
+  /** SIGTERM to the process group, SIGKILL after `graceMs`. */
+  async stop(graceMs = 20_000): Promise<void> {
+    if (!this.running) return;
+    signalGroup(this.pid, "SIGTERM");
+    const timer = setTimeout(() => signalGroup(this.pid, "SIGKILL"), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Starts a detached shell that waits for `ownerPid` to end and then kills the given process
+ * groups and removes `dir`. This is what guarantees nothing survives a Ctrl-C or a SIGKILL of
+ * the test runner, where no JavaScript clean-up can run.
+ */
+export function startReaper(ownerPid: number, groups: readonly number[], dir: string): () => void {
+  const pgids = groups.map((g) => `-${g}`).join(" ");
+  const script = [
+    `while kill -0 ${ownerPid} 2>/dev/null; do sleep 0.5; done`,
+    `kill -TERM ${pgids} 2>/dev/null`,
+    "for i in $(seq 1 40); do",
+    `  alive=0; for g in ${groups.join(" ")}; do kill -0 -$g 2>/dev/null && alive=1; done`,
+    "  [ $alive = 0 ] && break; sleep 0.5",
+    "done",
+    `kill -KILL ${pgids} 2>/dev/null`,
+    `rm -rf '${dir.replaceAll("'", "")}'`,
+  ].join("\n");
+  const reaper = spawn("sh", ["-c", script], { detached: true, stdio: "ignore" });
+  reaper.unref();
+  return () => {
+    try {
+      if (reaper.pid !== undefined) process.kill(reaper.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+}

@@ -1,0 +1,48 @@
+import type { TestProject } from "vitest/node";
+import { type ControlPlane, type ControlPlaneInfo, startControlPlane } from "../ControlPlane.js";
+import type { CalicoCrdSet } from "../ToolPaths.js";
+
+declare module "vitest" {
+  interface ProvidedContext {
+    /** One running control plane per Calico CRD set, shared by the whole test run. */
+    controlPlanes: Record<CalicoCrdSet, ControlPlaneInfo>;
+  }
+}
+
+/**
+ * Vitest global setup: starts one control plane per Calico CRD set (v1 and v3, in parallel) for
+ * the whole run and stops them at the end. Tests get them with `inject("controlPlanes")` and
+ * isolate themselves by unique names and namespaces.
+ *
+ * @example
+ * ```ts
+ * // vitest.config.ts
+ * export default { test: { globalSetup: ["@calicokit/testkit/vitest-global-setup"] } }
+ * ```
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const started: ControlPlane[] = [];
+  const stopAll = () => Promise.all(started.map((cp) => cp.stop())).then(() => undefined);
+  try {
+    const [v1, v3] = await Promise.all(
+      (["v1", "v3"] as const).map(async (calicoApi) => {
+        const cp = await startControlPlane({ calicoApi });
+        started.push(cp);
+        return cp;
+      }),
+    );
+    project.provide("controlPlanes", {
+      v1: info(v1 as ControlPlane),
+      v3: info(v3 as ControlPlane),
+    });
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  return stopAll;
+}
+
+function info(cp: ControlPlane): ControlPlaneInfo {
+  const { http: _http, stop: _stop, ...data } = cp;
+  return data;
+}
