@@ -173,12 +173,13 @@ export async function startFaultProxy(input: {
           };
           if (action.afterMs !== undefined) setTimeout(cut, action.afterMs);
           up.on("data", (chunk: Buffer) => {
-            res.write(chunk);
             events += chunk
               .toString("utf8")
               .split("\n")
               .filter((l) => l.trim() !== "").length;
-            if (action.afterMs === undefined && events >= (action.afterEvents ?? 1)) cut();
+            const enough = action.afterMs === undefined && events >= (action.afterEvents ?? 1);
+            // cut only once the events are on the wire, so the client sees them first
+            res.write(chunk, enough ? cut : undefined);
           });
           up.on("end", () => res.end());
           return;

@@ -71,20 +71,19 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * Starts a detached shell that waits for `ownerPid` to end and then kills the given process
- * groups and removes `dir`. This is what guarantees nothing survives a Ctrl-C or a SIGKILL of
- * the test runner, where no JavaScript clean-up can run.
+ * Starts a detached shell that waits for `ownerPid` to end and then stops the given process
+ * groups in order (SIGTERM, SIGKILL after 10 s each) and removes `dir`. This is what guarantees
+ * nothing survives a Ctrl-C or a SIGKILL of the test runner, where no JavaScript clean-up can run.
+ * Order matters: kube-apiserver hangs in shutdown once etcd is gone, so it goes first.
  */
 export function startReaper(ownerPid: number, groups: readonly number[], dir: string): () => void {
-  const pgids = groups.map((g) => `-${g}`).join(" ");
   const script = [
     `while kill -0 ${ownerPid} 2>/dev/null; do sleep 0.5; done`,
-    `kill -TERM ${pgids} 2>/dev/null`,
-    "for i in $(seq 1 40); do",
-    `  alive=0; for g in ${groups.join(" ")}; do kill -0 -$g 2>/dev/null && alive=1; done`,
-    "  [ $alive = 0 ] && break; sleep 0.5",
+    `for g in ${groups.join(" ")}; do`,
+    "  kill -TERM -$g 2>/dev/null",
+    "  for i in $(seq 1 20); do kill -0 -$g 2>/dev/null || break; sleep 0.5; done",
+    "  kill -KILL -$g 2>/dev/null",
     "done",
-    `kill -KILL ${pgids} 2>/dev/null`,
     `rm -rf '${dir.replaceAll("'", "")}'`,
   ].join("\n");
   const reaper = spawn("sh", ["-c", script], { detached: true, stdio: "ignore" });
