@@ -72,7 +72,7 @@ bench: bootstrap build ## benchmarks in bench/
 	pnpm --filter @calicokit/bench bench
 
 demo: bootstrap build ## the main job: a local lab cluster and a mesh to route-reflector migration
-	node packages/testkit/dist/demo.js
+	node packages/testkit/dist/main.js v3
 
 clean: ## remove build output and the bootstrapped toolchain
 	rm -rf $(TOOLS) node_modules packages/*/node_modules apps/*/node_modules bench/node_modules packages/*/dist apps/*/dist .turbo .state
