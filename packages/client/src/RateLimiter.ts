@@ -1,0 +1,61 @@
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** Client-side request rate: `qps` tokens per second, at most `burst` saved up. */
+export interface RateLimitOptions {
+  readonly qps: number;
+  readonly burst: number;
+}
+
+/** Like kubectl's defaults: enough for bulk work, gentle on a busy apiserver. */
+export const defaultRateLimit: RateLimitOptions = { qps: 50, burst: 100 };
+
+/**
+ * A token bucket like client-go's `flowcontrol` limiter: each request takes a token; tokens
+ * refill at `qps` per second up to `burst`. Waiters are served in arrival order.
+ *
+ * @example
+ * ```ts
+ * const limiter = new RateLimiter({ qps: 5, burst: 10 })
+ * await limiter.take()        // immediate while the bucket has tokens
+ * await limiter.take(signal)  // waits ~200 ms once it is empty
+ * ```
+ */
+export class RateLimiter {
+  private tokens: number;
+  private last = performance.now();
+  private readonly qps: number;
+  private readonly burst: number;
+
+  constructor(options: RateLimitOptions) {
+    if (!(options.qps > 0) || !(options.burst >= 1)) {
+      throw new RangeError(
+        `rate limit needs qps > 0 and burst >= 1 (got qps ${options.qps}, burst ${options.burst})`,
+      );
+    }
+    this.qps = options.qps;
+    this.burst = options.burst;
+    this.tokens = options.burst;
+  }
+
+  /** Reserves a token now and returns how long to wait for it, in ms (0 when one is free). */
+  reserve(): number {
+    const now = performance.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.qps);
+    this.last = now;
+    this.tokens -= 1;
+    // a negative balance is a queue of reservations: each waits until its token is refilled
+    return this.tokens >= 0 ? 0 : (-this.tokens / this.qps) * 1000;
+  }
+
+  /** Waits for a token; an abort gives the reservation back. */
+  async take(signal?: AbortSignal): Promise<void> {
+    const waitMs = this.reserve();
+    if (waitMs <= 0) return;
+    try {
+      await sleep(waitMs, undefined, signal ? { signal } : {});
+    } catch (error) {
+      this.tokens += 1;
+      throw error;
+    }
+  }
+}
