@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
+    reporters: ["default", "./packages/testkit/src/vitest/SummaryLineReporter.ts"],
     projects: [
       {
         extends: true,
