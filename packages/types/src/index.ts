@@ -1,1 +1,2 @@
-export {};
+export { parseSelector, type Selector } from "./Selector.js";
+export { SelectorSyntaxError } from "./SelectorSyntaxError.js";
