@@ -299,7 +299,7 @@ describe("parseSelector: semantics", () => {
     expect(deepest.matches({ a: "" })).toBe(true); // an even number of "!"
     expect(deepest.toString()).toBe(`${"!".repeat(maxNesting)}has(a)`);
     const error = syntaxError(nested(maxNesting + 1));
-    expect(error.position).toBe(2 * maxNesting);
+    expect(error.position).toBe(2 * maxNesting + 1); // the "(" one level too deep
     expect(error.expected).toBe(`at most ${maxNesting} nested parentheses`);
   });
 });
