@@ -1,0 +1,71 @@
+import { KubeConfig } from "@kubernetes/client-node";
+import { CalicoClientError } from "./CalicoClientError.js";
+
+/** Where the client finds its cluster and credentials. */
+export interface KubeConfigSource {
+  /** A ready KubeConfig (wins over the others). */
+  readonly kubeConfig?: KubeConfig;
+  /** A kubeconfig file. Without either: $KUBECONFIG, ~/.kube/config, then in-cluster. */
+  readonly kubeconfigPath?: string;
+  /** The context to use instead of the current one. */
+  readonly context?: string;
+}
+
+/**
+ * Loads a KubeConfig the way kubectl finds one, and fails clearly when nothing configures a
+ * cluster: client-node's default chain silently falls back to http://localhost:8080.
+ *
+ * @example
+ * ```ts
+ * const kc = loadKubeConfig({ kubeconfigPath: "/etc/kube/admin.conf", context: "prod" })
+ * ```
+ */
+export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
+  let kc: KubeConfig;
+  let origin: string;
+  if (source.kubeConfig) {
+    kc = source.kubeConfig;
+    origin = "the KubeConfig given";
+  } else {
+    kc = new KubeConfig();
+    try {
+      if (source.kubeconfigPath) {
+        origin = source.kubeconfigPath;
+        kc.loadFromFile(source.kubeconfigPath);
+      } else {
+        origin = process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG})` : "defaults";
+        kc.loadFromDefault();
+      }
+    } catch (error) {
+      throw new CalicoClientError(
+        "Unknown",
+        `cannot read the kubeconfig from ${source.kubeconfigPath ?? "the default chain"}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+  if (source.context) {
+    if (kc.getContextObject(source.context) === null) {
+      const known = kc.getContexts().map((c) => c.name);
+      throw new CalicoClientError(
+        "Unknown",
+        `context "${source.context}" is not in ${origin} (known: ${known.join(", ") || "none"})`,
+      );
+    }
+    kc.setCurrentContext(source.context);
+  }
+  const cluster = kc.getCurrentCluster();
+  const fellBack =
+    kc.getCurrentContext() === "loaded-context" && cluster?.server === "http://localhost:8080";
+  if (cluster === null || fellBack || !cluster.server) {
+    throw new CalicoClientError(
+      "Unknown",
+      `no Kubernetes cluster is configured (looked at ${origin}: ${
+        fellBack
+          ? "no $KUBECONFIG, no ~/.kube/config and not in a pod"
+          : "the current context names no cluster"
+      })`,
+    );
+  }
+  return kc;
+}

@@ -1,0 +1,199 @@
+import * as http from "node:http";
+import * as https from "node:https";
+import {
+  ApiException,
+  ApisApi,
+  type Configuration,
+  CoordinationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  createConfiguration,
+  type KubeConfig,
+  Observable,
+  type ObservableMiddleware,
+  type RequestContext,
+  ResponseContext,
+  SelfDecodingBody,
+  ServerConfiguration,
+  wrapHttpLibrary,
+} from "@kubernetes/client-node";
+import type { RateLimiter } from "../RateLimiter.js";
+
+/** Per-call options of client-node's generated APIs (promise middleware). */
+export type CallOptions = Parameters<CustomObjectsApi["getClusterCustomObject"]>[1];
+
+export interface TransportOptions {
+  readonly limiter: RateLimiter | undefined;
+  /** Budget for one request (not a watch), in ms. */
+  readonly requestTimeoutMs: number;
+}
+
+/**
+ * The HTTP layer under client-node's generated APIs. client-node 2.0.1 builds a new undici
+ * dispatcher (so a new TLS connection) for every call; this keeps one keep-alive agent per
+ * client instead, applies the client-side rate limit, honours per-call AbortSignals and a
+ * request timeout, and opens watch streams on the same connection pool.
+ */
+export class Transport {
+  readonly server: string;
+  readonly customObjects: CustomObjectsApi;
+  readonly core: CoreV1Api;
+  readonly coordination: CoordinationV1Api;
+  readonly apis: ApisApi;
+  private agent: http.Agent | undefined;
+
+  constructor(
+    private readonly kubeConfig: KubeConfig,
+    private readonly options: TransportOptions,
+  ) {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (cluster === null) throw new Error("the kubeconfig has no current cluster");
+    this.server = cluster.server.replace(/\/+$/, "");
+    const configuration: Configuration = createConfiguration({
+      baseServer: new ServerConfiguration(this.server, {}),
+      httpApi: wrapHttpLibrary({ send: (ctx) => this.send(ctx) }),
+      authMethods: {
+        default: {
+          getName: () => "calicokit kubeconfig",
+          applySecurityAuthentication: (ctx: RequestContext) => this.authenticate(ctx),
+        },
+      },
+    });
+    this.customObjects = new CustomObjectsApi(configuration);
+    this.core = new CoreV1Api(configuration);
+    this.coordination = new CoordinationV1Api(configuration);
+    this.apis = new ApisApi(configuration);
+  }
+
+  /** Options for one generated-API call: its AbortSignal and, for patches, the content type. */
+  static callOptions(input: { signal?: AbortSignal; contentType?: string }): CallOptions {
+    if (input.signal === undefined && input.contentType === undefined) return undefined;
+    const middleware: ObservableMiddleware = {
+      pre: (ctx) => {
+        if (input.signal) ctx.setSignal(input.signal);
+        if (input.contentType) ctx.setHeaderParam("Content-Type", input.contentType);
+        return new Observable(Promise.resolve(ctx));
+      },
+      post: (res) => new Observable(Promise.resolve(res)),
+    };
+    return { middleware: [middleware], middlewareMergeStrategy: "append" };
+  }
+
+  /** Credentials from the kubeconfig (token, client cert, exec plugin...), fresh per request. */
+  private async authenticate(ctx: RequestContext): Promise<void> {
+    const opts: https.RequestOptions = {};
+    await this.kubeConfig.applyToHTTPSOptions(opts);
+    this.agent ??= this.makeAgent(opts);
+    for (const [key, value] of Object.entries(opts.headers ?? {})) {
+      ctx.setHeaderParam(key, String(value));
+    }
+    if (opts.auth) {
+      ctx.setHeaderParam("Authorization", `Basic ${Buffer.from(opts.auth).toString("base64")}`);
+    }
+  }
+
+  private makeAgent(opts: https.RequestOptions): http.Agent {
+    if (this.server.startsWith("http:")) return new http.Agent({ keepAlive: true });
+    return new https.Agent({
+      keepAlive: true,
+      ...(opts.ca ? { ca: opts.ca } : {}),
+      ...(opts.cert ? { cert: opts.cert } : {}),
+      ...(opts.key ? { key: opts.key } : {}),
+      ...(opts.rejectUnauthorized === undefined
+        ? {}
+        : { rejectUnauthorized: opts.rejectUnauthorized }),
+      ...(opts.servername ? { servername: opts.servername } : {}),
+    });
+  }
+
+  private async send(ctx: RequestContext): Promise<ResponseContext> {
+    const body = ctx.getBody();
+    const res = await this.open({
+      method: ctx.getHttpMethod(),
+      url: ctx.getUrl(),
+      headers: ctx.getHeaders(),
+      body: typeof body === "string" ? body : undefined,
+      signal: ctx.getSignal(),
+      timeoutMs: this.options.requestTimeoutMs,
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    return new ResponseContext(
+      res.statusCode ?? 0,
+      flatHeaders(res.headers),
+      new SelfDecodingBody(Promise.resolve(Buffer.concat(chunks))),
+    );
+  }
+
+  /**
+   * Opens a streaming GET (a watch): resolves with the 200 response unread; any other status is
+   * read and thrown as client-node's `ApiException`, like the generated APIs do.
+   */
+  async stream(path: string, signal: AbortSignal | undefined): Promise<http.IncomingMessage> {
+    const ctx = new ServerConfiguration(this.server, {}).makeRequestContext(path, "GET");
+    ctx.setHeaderParam("Accept", "application/json");
+    await this.authenticate(ctx);
+    const res = await this.open({
+      method: "GET",
+      url: ctx.getUrl(),
+      headers: ctx.getHeaders(),
+      body: undefined,
+      signal,
+      timeoutMs: undefined,
+    });
+    if (res.statusCode === 200) return res;
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    throw new ApiException(
+      res.statusCode ?? 0,
+      `watch ${path}`,
+      Buffer.concat(chunks).toString("utf8"),
+      flatHeaders(res.headers),
+    );
+  }
+
+  private async open(req: {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    body: string | undefined;
+    signal: AbortSignal | undefined;
+    timeoutMs: number | undefined;
+  }): Promise<http.IncomingMessage> {
+    await this.options.limiter?.take(req.signal);
+    const url = new URL(req.url);
+    const transport = url.protocol === "https:" ? https : http;
+    const headers: Record<string, string> = { ...req.headers };
+    if (req.body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(req.body));
+    const signals = [req.signal, req.timeoutMs ? AbortSignal.timeout(req.timeoutMs) : undefined];
+    const active = signals.filter((s): s is AbortSignal => s !== undefined);
+    const signal = active.length === 0 ? undefined : AbortSignal.any(active);
+    return new Promise((resolve, reject) => {
+      const request = transport.request(
+        url,
+        {
+          method: req.method,
+          headers,
+          ...(this.agent ? { agent: this.agent } : {}),
+          ...(signal ? { signal } : {}),
+        },
+        resolve,
+      );
+      request.on("error", (error) => reject(signal?.aborted ? (signal.reason ?? error) : error));
+      request.end(req.body);
+    });
+  }
+
+  /** Closes idle keep-alive connections (open watches end on their own signals). */
+  close(): void {
+    this.agent?.destroy();
+  }
+}
+
+function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[key] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return flat;
+}
