@@ -1,1 +1,24 @@
-export {};
+export {
+  type AffineBlock,
+  BgpNodeNotFoundError,
+  type BgpSession,
+  type BgpSessionKind,
+  type BgpSnapshot,
+  type BirdLogLevel,
+  type CommunityAdvertisement,
+  computeClusterBgp,
+  computeNodeBgp,
+  type IpFamily,
+  type NodeBgp,
+  type NodeBgpFamily,
+  type PoolRouteProgramming,
+  type PoolRouting,
+  type SnapshotBgpConfiguration,
+  type SnapshotBgpConfigurationSpec,
+  type SnapshotBgpPeer,
+  type SnapshotBlockAffinity,
+  type SnapshotIpPool,
+  type SnapshotNode,
+  type SnapshotSecretKeyRef,
+} from "./BgpTopology.js";
+export { renderBirdConfig } from "./BirdConfig.js";

@@ -1,0 +1,62 @@
+import { isIPv4, isIPv6 } from "node:net";
+
+/** An IP address family, as BIRD 1.6 splits them: `bird` for 4, `bird6` for 6. */
+export type IpFamily = 4 | 6;
+
+/**
+ * The canonical text of an IP address (what Go's `net.IP.String()` prints: IPv6 compressed and
+ * lower case), or undefined when `text` is not an IP. Calico compares peer and node IPs as
+ * strings, so every IP must go through here before a comparison.
+ */
+export function canonicalIp(text: string): string | undefined {
+  if (isIPv4(text)) return text;
+  if (!isIPv6(text)) return undefined;
+  // WHATWG URL serialises IPv6 hosts in RFC 5952 form, the same form Go prints.
+  return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+}
+
+/** The family of a canonical IP. */
+export function ipFamily(ip: string): IpFamily {
+  return ip.includes(":") ? 6 : 4;
+}
+
+/**
+ * The address part of a Calico node address such as `10.0.0.5/24` (the prefix length is
+ * optional), canonicalised; undefined when absent or not an IP.
+ */
+export function addressWithoutPrefix(value: string | undefined): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  const slash = value.indexOf("/");
+  return canonicalIp(slash === -1 ? value : value.slice(0, slash));
+}
+
+/**
+ * Splits a BGPPeer `peerIP` (`ip`, `ipv4:port` or `[ipv6]:port`) like Go's
+ * `net.SplitHostPort`, as confd's `parseIPPort` does: no port, or an unparsable one, gives port 0
+ * and the whole text as host.
+ */
+export function splitPeerIp(peerIP: string): { host: string; port: number } {
+  const bracketed = /^\[([^\]]*)\]:(\d+)$/.exec(peerIP);
+  if (bracketed?.[1] !== undefined && bracketed[2] !== undefined) {
+    return portOrWhole(peerIP, bracketed[1], bracketed[2]);
+  }
+  const colon = peerIP.lastIndexOf(":");
+  // A bare IPv6 has several colons and no brackets: no port.
+  if (colon === -1 || peerIP.indexOf(":") !== colon) return { host: peerIP, port: 0 };
+  return portOrWhole(peerIP, peerIP.slice(0, colon), peerIP.slice(colon + 1));
+}
+
+function portOrWhole(
+  whole: string,
+  host: string,
+  portText: string,
+): { host: string; port: number } {
+  const port = /^\d+$/.test(portText) ? Number(portText) : Number.NaN;
+  if (!Number.isInteger(port) || port > 65535) return { host: whole, port: 0 };
+  return { host, port };
+}
+
+/** The IP as it appears in a BIRD protocol name: `.` and `:` become `_`. */
+export function ipForProtocolName(ip: string): string {
+  return ip.replaceAll(".", "_").replaceAll(":", "_");
+}
