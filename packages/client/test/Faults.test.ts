@@ -1,0 +1,158 @@
+import { type FaultProxy, startFaultProxy } from "@calicokit/testkit";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  type ApiGroup,
+  type CalicoObject,
+  calicoV1Api,
+  calicoV3Api,
+  type ResourceKind,
+  type WireCodec,
+} from "../src/CalicoObject.js";
+import { Transport } from "../src/internal/Transport.js";
+import { ResourceClient } from "../src/ResourceClient.js";
+import type { RetryEvent } from "../src/RetryPolicy.js";
+import { kubeConfigFor, unique } from "./support.js";
+
+// Retry and resume behaviour under injected faults, on both CRD sets. The codec only sets
+// apiVersion: what is under test is the transport, not Calico's schemas.
+function plainCodec(api: ApiGroup): WireCodec {
+  return {
+    api,
+    encode: (o) => ({ body: { ...o, apiVersion: api.apiVersion }, warnings: [] }),
+    decode: (raw) => raw as CalicoObject,
+  };
+}
+const peerKind: ResourceKind<CalicoObject> = {
+  kind: "BGPPeer",
+  plural: "bgppeers",
+  read: (o) => o,
+};
+const cps = inject("controlPlanes");
+
+function peer(name: string, spec: object = { peerIP: "10.0.0.1", asNumber: 64512 }) {
+  return { apiVersion: "projectcalico.org/v3", kind: "BGPPeer", metadata: { name }, spec };
+}
+
+describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
+  const cp = cps[set];
+  const api = set === "v3" ? calicoV3Api : calicoV1Api;
+  const collection = `/apis/${api.group}/${api.version}/bgppeers`;
+  let proxy: FaultProxy;
+  let peers: ResourceClient<CalicoObject>;
+  let direct: ResourceClient<CalicoObject>;
+  const retries: RetryEvent[] = [];
+
+  beforeAll(async () => {
+    proxy = await startFaultProxy({ target: cp.url, caData: cp.caData });
+    const transport = new Transport(kubeConfigFor(cp, proxy.url), {
+      limiter: undefined,
+      requestTimeoutMs: 10_000,
+    });
+    peers = new ResourceClient(transport, peerKind, plainCodec(api), {
+      baseDelayMs: 50,
+      onRetry: (e) => retries.push(e),
+    });
+    const plain = new Transport(kubeConfigFor(cp), {
+      limiter: undefined,
+      requestTimeoutMs: 10_000,
+    });
+    direct = new ResourceClient(plain, peerKind, plainCodec(api));
+  });
+  afterAll(async () => {
+    await proxy.stop();
+  });
+
+  const posts = () =>
+    proxy.requests.filter((r) => r.method === "POST" && r.path.startsWith(collection)).length;
+
+  it("rides out a 429 storm in the time Retry-After asks", async () => {
+    const name = unique("storm");
+    proxy.clear();
+    retries.length = 0;
+    const before = posts();
+    proxy.inject({
+      method: "POST",
+      path: collection,
+      times: 3,
+      action: { kind: "respond", status: 429, retryAfterSeconds: 1 },
+    });
+    const started = performance.now();
+    await peers.create(peer(name));
+    const elapsed = performance.now() - started;
+    expect(posts() - before).toBe(4);
+    expect(retries.map((r) => r.delayMs)).toEqual([1000, 1000, 1000]);
+    expect(elapsed).toBeGreaterThanOrEqual(3000);
+    expect(elapsed).toBeLessThan(4500);
+    await direct.delete(name);
+  });
+
+  it("creates exactly one object when a create commits and then answers 500", async () => {
+    const name = unique("commit");
+    proxy.clear();
+    const before = posts();
+    proxy.inject({ method: "POST", path: collection, action: { kind: "failAfterCommit" } });
+    const created = await peers.create(peer(name));
+    expect(created.metadata.name).toBe(name);
+    // the retry read first and found our object: one POST in total
+    expect(posts() - before).toBe(1);
+    const all = await direct.listAll();
+    expect(all.items.filter((p) => p.metadata.name === name)).toHaveLength(1);
+    await direct.delete(name);
+  });
+
+  it("retries a reset GET and never retries an Invalid create", async () => {
+    const name = unique("inval");
+    proxy.clear();
+    await direct.create(peer(name));
+    proxy.inject({ method: "GET", path: `${collection}/${name}`, action: { kind: "reset" } });
+    await expect(peers.get(name)).resolves.toMatchObject({ metadata: { name } });
+    const bad = unique("bad");
+    const before = posts();
+    await expect(peers.create(peer(bad, { asNumber: "not-a-number" }))).rejects.toMatchObject({
+      _tag: "Invalid",
+      code: 422,
+    });
+    expect(posts() - before).toBe(1);
+    await direct.delete(name);
+  });
+
+  it("resumes a cut watch without losing or repeating an event", async () => {
+    const label = unique("cut");
+    proxy.clear();
+    proxy.inject({
+      path: collection,
+      watch: true,
+      times: 2,
+      action: { kind: "cutWatch", afterEvents: 1 },
+    });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const watching = (async () => {
+      const events = peers.watch({ labelSelector: `cut=${label}`, signal: controller.signal });
+      for await (const e of events) {
+        if (e.type === "BOOKMARK") continue;
+        seen.push(`${e.type} ${e.object.metadata.name}`);
+        if (seen.length === 5) controller.abort();
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 300));
+    for (const n of ["a", "b", "c"]) {
+      await direct.create({
+        ...peer(`${label}-${n}`),
+        metadata: { name: `${label}-${n}`, labels: { cut: label } },
+      });
+    }
+    await direct.delete(`${label}-a`);
+    await direct.delete(`${label}-b`);
+    await watching;
+    expect(seen).toEqual([
+      `ADDED ${label}-a`,
+      `ADDED ${label}-b`,
+      `ADDED ${label}-c`,
+      `DELETED ${label}-a`,
+      `DELETED ${label}-b`,
+    ]);
+    expect(proxy.requests.filter((r) => r.fault === "cutWatch").length).toBe(2);
+    await direct.delete(`${label}-c`);
+  });
+});
