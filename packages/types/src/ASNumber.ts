@@ -1,12 +1,26 @@
 /**
  * The result of `parseASNumber`: the plain AS number, or a message that names the problem and
  * the fix. `warning` is set when the value is valid for Calico but current CRDs may refuse it.
+ *
+ * @example
+ * ```ts
+ * const parsed: ASNumberParse = parseASNumber(input);
+ * if (!parsed.ok) issues.push({ path: "spec.asNumber", message: parsed.message });
+ * ```
  */
 export type ASNumberParse =
   | { readonly ok: true; readonly value: number; readonly warning?: string }
   | { readonly ok: false; readonly message: string };
 
-/** How `formatASNumber` writes a number: plain decimal, or asdot (RFC 5396). */
+/**
+ * How `formatASNumber` writes a number: plain decimal, or asdot (RFC 5396).
+ *
+ * @example
+ * ```ts
+ * const notation: ASNumberNotation = "asdot";
+ * formatASNumber(65546, notation); // "1.10"
+ * ```
+ */
 export type ASNumberNotation = "plain" | "asdot";
 
 /** AS numbers are unsigned 32-bit (Calico's `numorstring.ASNumber` is a uint32). */

@@ -592,3 +592,18 @@ describe("parseSelector: properties", () => {
     fc.assert(fc.property(mutated, assertOnlySyntaxErrors), { numRuns: 3000 });
   });
 });
+
+describe("documentation examples", () => {
+  it("hold as written in the JSDoc", () => {
+    const rr = parseSelector("has(route-reflector) && zone in {'a', 'b'}");
+    expect(rr.matches({ "route-reflector": "", zone: "a" })).toBe(true);
+    expect(rr.toString()).toBe('(has(route-reflector) && zone in {"a", "b"})');
+    const notRR = parseSelector("!has(projectcalico.org/RouteReflectorClusterID)");
+    expect(notRR.matches({ "kubernetes.io/hostname": "node-1" })).toBe(true);
+    expect(syntaxError("zone == a").position).toBe(8);
+    const west = syntaxError("zone == west");
+    expect(west.position).toBe(8);
+    expect(west.expected).toBe("a quoted string (\"...\" or '...')");
+    expect(syntaxError("a = 'b'").position).toBe(2);
+  });
+});

@@ -16,6 +16,12 @@ const never: LabelPredicate = () => false;
  * Label values are read as `labels[name]`. An inherited `Object.prototype` member (e.g. for a
  * label named `constructor`) is never a string, so it fails every string test and counts as
  * missing; only `has()` of such a name needs an explicit own-property check.
+ *
+ * @example
+ * ```ts
+ * const isRR = compileSelectorNode({ kind: "has", label: "route-reflector" });
+ * isRR({ "route-reflector": "" }); // true
+ * ```
  */
 export function compileSelectorNode(node: SelectorNode): LabelPredicate {
   switch (node.kind) {

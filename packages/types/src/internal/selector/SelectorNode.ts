@@ -31,6 +31,11 @@ export type SetOperator = "in" | "not in";
 /**
  * Sorts and de-duplicates set members. Calico compares Go strings byte-wise (UTF-8), which is
  * code-point order; JavaScript's default sort is UTF-16 order, which differs above U+FFFF.
+ *
+ * @example
+ * ```ts
+ * canonicalSetValues(["z", "a", "z"]); // ["a", "z"]
+ * ```
  */
 export function canonicalSetValues(values: readonly string[]): string[] {
   const sorted = [...values].sort(compareCodePoints);
@@ -57,6 +62,11 @@ function codePointRank(unit: number): number {
 /**
  * Calico's canonical text: `&&`/`||` groups in parentheses, `!` without a space, values in
  * double quotes unless they contain one (a value can never hold both quote characters).
+ *
+ * @example
+ * ```ts
+ * formatSelectorNode({ kind: "not", operand: { kind: "has", label: "a" } }); // "!has(a)"
+ * ```
  */
 export function formatSelectorNode(node: SelectorNode): string {
   switch (node.kind) {

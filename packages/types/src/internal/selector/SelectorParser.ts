@@ -20,6 +20,12 @@ export const maxNesting = 1000;
  * tokenizer + parser. Lexing happens on demand instead of in a separate pass; this accepts the
  * same strings because Calico only lexes operator words right after a label, which is exactly
  * where this parser asks for an operator.
+ *
+ * @example
+ * ```ts
+ * parseSelectorText("has( a )"); // { kind: "has", label: "a" }
+ * parseSelectorText("a = 'b'");  // throws SelectorSyntaxError at position 2
+ * ```
  */
 export function parseSelectorText(input: string): SelectorNode {
   return new SelectorParser(input).parseRoot();
