@@ -244,7 +244,17 @@ export interface NodeBgp {
   readonly warnings: readonly string[];
 }
 
-/** The node asked for is not in the snapshot. */
+/**
+ * The node asked for is not in the snapshot.
+ * @example
+ * ```ts
+ * try {
+ *   computeNodeBgp(snapshot, "missing");
+ * } catch (error) {
+ *   if (error instanceof BgpNodeNotFoundError) console.error(error.knownNodes);
+ * }
+ * ```
+ */
 export class BgpNodeNotFoundError extends Error {
   readonly _tag = "BgpNodeNotFoundError";
   constructor(

@@ -41,7 +41,13 @@ export interface ClusterFacts {
 
 const perNodePrefix = "node.";
 
-/** Resolves nodes and BGPConfigurations the way confd's cache sees them. */
+/**
+ * Resolves nodes and BGPConfigurations the way confd's cache sees them.
+ * @example
+ * ```ts
+ * clusterFacts({ nodes: [] }).globalASNumber; // 64512
+ * ```
+ */
 export function clusterFacts(snapshot: BgpSnapshot): ClusterFacts {
   const warnings: string[] = [];
   let defaultConfig: SnapshotBgpConfigurationSpec = {};
@@ -124,7 +130,13 @@ function sortedByName<T extends { readonly metadata: { readonly name: string } }
   return [...items].sort((a, b) => compareStrings(a.metadata.name, b.metadata.name));
 }
 
-/** Byte-wise string order, as Go's `<` on strings (for the ASCII names and IPs used here). */
+/**
+ * Byte-wise string order, as Go's `<` on strings (for the ASCII names and IPs used here).
+ * @example
+ * ```ts
+ * ["10.0.0.9", "10.0.0.10"].sort(compareStrings); // ["10.0.0.10", "10.0.0.9"]
+ * ```
+ */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -133,7 +145,13 @@ function positive(value: number | undefined): number | undefined {
   return value !== undefined && value > 0 ? value : undefined;
 }
 
-/** Parses an AS number field; an unparsable value is reported and treated as unset. */
+/**
+ * Parses an AS number field; an unparsable value is reported and treated as unset.
+ * @example
+ * ```ts
+ * asNumberOf("1.10", "spec.asNumber", warnings); // 65546
+ * ```
+ */
 export function asNumberOf(
   value: number | string | undefined,
   field: string,

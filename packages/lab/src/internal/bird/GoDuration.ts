@@ -13,6 +13,10 @@ const unitSeconds: Readonly<Record<string, number>> = {
  * Seconds in a Go duration string (`"120s"`, `"1m30s"`, `"1.5h"`), rounded to whole seconds as
  * confd does before writing `graceful restart time` / `keepalive time`; undefined when the text
  * is not a Go duration.
+ * @example
+ * ```ts
+ * goDurationSeconds("1m30s"); // 90
+ * ```
  */
 export function goDurationSeconds(text: string): number | undefined {
   const match = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(text);

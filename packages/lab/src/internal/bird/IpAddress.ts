@@ -7,6 +7,10 @@ export type IpFamily = 4 | 6;
  * The canonical text of an IP address (what Go's `net.IP.String()` prints: IPv6 compressed and
  * lower case), or undefined when `text` is not an IP. Calico compares peer and node IPs as
  * strings, so every IP must go through here before a comparison.
+ * @example
+ * ```ts
+ * canonicalIp("FD00:0::2"); // "fd00::2"
+ * ```
  */
 export function canonicalIp(text: string): string | undefined {
   if (isIPv4(text)) return text;
@@ -15,7 +19,13 @@ export function canonicalIp(text: string): string | undefined {
   return new URL(`http://[${text}]/`).hostname.slice(1, -1);
 }
 
-/** The family of a canonical IP. */
+/**
+ * The family of a canonical IP.
+ * @example
+ * ```ts
+ * ipFamily("fd00::2"); // 6
+ * ```
+ */
 export function ipFamily(ip: string): IpFamily {
   return ip.includes(":") ? 6 : 4;
 }
@@ -23,6 +33,10 @@ export function ipFamily(ip: string): IpFamily {
 /**
  * The address part of a Calico node address such as `10.0.0.5/24` (the prefix length is
  * optional), canonicalised; undefined when absent or not an IP.
+ * @example
+ * ```ts
+ * addressWithoutPrefix("10.0.0.5/24"); // "10.0.0.5"
+ * ```
  */
 export function addressWithoutPrefix(value: string | undefined): string | undefined {
   if (value === undefined || value === "") return undefined;
@@ -34,6 +48,10 @@ export function addressWithoutPrefix(value: string | undefined): string | undefi
  * Splits a BGPPeer `peerIP` (`ip`, `ipv4:port` or `[ipv6]:port`) like Go's
  * `net.SplitHostPort`, as confd's `parseIPPort` does: no port, or an unparsable one, gives port 0
  * and the whole text as host.
+ * @example
+ * ```ts
+ * splitPeerIp("[fd00::1]:1790"); // { host: "fd00::1", port: 1790 }
+ * ```
  */
 export function splitPeerIp(peerIP: string): { host: string; port: number } {
   const bracketed = /^\[([^\]]*)\]:(\d+)$/.exec(peerIP);
@@ -56,7 +74,13 @@ function portOrWhole(
   return { host, port };
 }
 
-/** The IP as it appears in a BIRD protocol name: `.` and `:` become `_`. */
+/**
+ * The IP as it appears in a BIRD protocol name: `.` and `:` become `_`.
+ * @example
+ * ```ts
+ * ipForProtocolName("10.0.0.1"); // "10_0_0_1"
+ * ```
+ */
 export function ipForProtocolName(ip: string): string {
   return ip.replaceAll(".", "_").replaceAll(":", "_");
 }

@@ -50,6 +50,11 @@ type RemoteSide = Pick<
  * a pass for node-specific ones (dropping a node peering whose ip+port a global one already has),
  * then automatic reverse peerings; in every pass the first writer of a key wins. BGPPeers are
  * visited in name order (confd walks a Go map, so its winner among true duplicates is arbitrary).
+ * @example
+ * ```ts
+ * const table = expandPeerings(clusterFacts(snapshot), snapshot, warnings);
+ * table.byNode.get("n1")?.get("10.0.0.2|0")?.bgpPeer; // the BGPPeer that produced it
+ * ```
  */
 export function expandPeerings(
   facts: ClusterFacts,
@@ -281,7 +286,13 @@ function withPeerOptions(
   };
 }
 
-/** A Go duration field in whole seconds; an unparsable value is reported and treated as unset. */
+/**
+ * A Go duration field in whole seconds; an unparsable value is reported and treated as unset.
+ * @example
+ * ```ts
+ * durationField("90s", "spec.maxRestartTime", warnings); // 90
+ * ```
+ */
 export function durationField(
   value: string | undefined,
   field: string,
