@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseASNumber } from "./ASNumber.js";
 import {
   type CalicoNode,
   CalicoNodeConversionError,
@@ -148,8 +149,10 @@ describe("calicoNodeFromKubernetes: ASNumber", () => {
     (text) => {
       const { node, warnings } = read({ [keys.asNumber]: text });
       expect(node.spec.bgp).toBeUndefined();
+      const why = parseASNumber(text);
+      expect(why.ok).toBe(false);
       expect(warnings).toEqual([
-        `Calico ignores annotation ${keys.asNumber}=${JSON.stringify(text)} on node n1: not an AS number (plain 0-4294967295 or asdot 0-65535.0-65535). Fix: use a value such as 64512 or 1.10, or remove the annotation.`,
+        `Calico ignores annotation ${keys.asNumber}=${JSON.stringify(text)} on node n1: ${why.ok ? "" : why.message.replace(/\.$/, "")}. Fix: correct it or remove the annotation.`,
       ]);
     },
   );

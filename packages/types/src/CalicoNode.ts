@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseASNumber } from "./ASNumber.js";
 import {
   decodeGoStringMap,
   goJsonObject,
@@ -211,23 +212,9 @@ const mac: AnnotationRule = {
   example: "66:da:4b:12:3a:7f",
 };
 
-const asPlain = /^[0-9]+$/;
-
-// numorstring.ASNumberFromString: unsigned 32-bit decimal, else asdot with two 16-bit halves.
-function asNumberFromAnnotation(value: string): number | undefined {
-  if (asPlain.test(value)) {
-    const plain = Number(value);
-    if (plain <= 4294967295) return plain;
-  }
-  const halves = value.split(".");
-  if (halves.length !== 2) return undefined;
-  const [high, low] = halves.map((half) => (asPlain.test(half) ? Number(half) : Number.NaN));
-  if (high === undefined || low === undefined || !(high <= 65535 && low <= 65535)) return undefined;
-  return high * 65536 + low;
-}
-
 function ignored(node: string, key: string, value: string, why: string, fix: string): string {
-  return `Calico ignores annotation ${key}=${JSON.stringify(value)} on node ${node}: ${why}. Fix: ${fix}.`;
+  const reason = why.replace(/\.$/, "");
+  return `Calico ignores annotation ${key}=${JSON.stringify(value)} on node ${node}: ${reason}. Fix: ${fix}.`;
 }
 
 // getAnnotation in Calico's node.go: an empty value counts as unset, an invalid one is dropped.
@@ -470,19 +457,20 @@ export function calicoNodeFromKubernetes(
   const bgp: NodeBgpSpec = {};
   const asText = annotations[keys.asNumber];
   if (asText !== undefined) {
-    const asNumber = asNumberFromAnnotation(asText);
-    if (asNumber === undefined) {
+    // The annotation is read with numorstring.ASNumberFromString, the rule parseASNumber mirrors.
+    const asNumber = parseASNumber(asText);
+    if (asNumber.ok) {
+      bgp.asNumber = asNumber.value;
+    } else {
       warnings.push(
         ignored(
           name,
           keys.asNumber,
           asText,
-          "not an AS number (plain 0-4294967295 or asdot 0-65535.0-65535)",
-          "use a value such as 64512 or 1.10, or remove the annotation",
+          asNumber.message,
+          "correct it or remove the annotation",
         ),
       );
-    } else {
-      bgp.asNumber = asNumber;
     }
   }
   const ipv4Address = readChecked(coreNode, keys.ipv4Address, cidrV4, warnings);

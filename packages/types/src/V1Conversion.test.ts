@@ -68,6 +68,19 @@ describe("toV1", () => {
     });
   });
 
+  it("reads metadata as the API server returns it (null timestamp, loose owner references)", () => {
+    const v1 = toV1(
+      peer({
+        name: "p",
+        creationTimestamp: null,
+        ownerReferences: [{ apiVersion: "v1", kind: "Pod", uid: "u", extra: 1 }],
+      }),
+    );
+    expect(v1.metadata.annotations?.[meta]).toBe(
+      '{"ownerReferences":[{"apiVersion":"v1","kind":"Pod","name":"","uid":"u"}]}',
+    );
+  });
+
   it("keeps the name in the annotation for policy kinds only", () => {
     const policy = toV1({
       apiVersion: "projectcalico.org/v3",

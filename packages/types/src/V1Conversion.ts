@@ -25,42 +25,59 @@ const policyKinds = new Set([
 const v1KindOf: Readonly<Record<string, string>> = { IPAMConfiguration: "IPAMConfig" };
 const v3KindOf: Readonly<Record<string, string>> = { IPAMConfig: "IPAMConfiguration" };
 
-/** A Kubernetes owner reference (JSON names as in `metav1.OwnerReference`). */
-export interface OwnerReference {
+/**
+ * A Kubernetes owner reference (JSON names as in `metav1.OwnerReference`).
+ *
+ * @example
+ * ```ts
+ * const owner: OwnerReference = { apiVersion: "v1", kind: "ConfigMap", name: "c", uid: "..." };
+ * ```
+ */
+export type OwnerReference = {
   apiVersion: string;
   kind: string;
   name: string;
   uid: string;
   controller?: boolean;
   blockOwnerDeletion?: boolean;
-}
+};
 
 /**
- * Kubernetes object metadata as `metav1.ObjectMeta` has it; other fields are allowed but are
- * not carried through the v1 conversion (Go drops them).
+ * Kubernetes object metadata as `metav1.ObjectMeta` has it (any resource type's metadata fits);
+ * other fields are allowed but are not carried through the v1 conversion (Go drops them).
+ *
+ * @example
+ * ```ts
+ * const meta: KubernetesObjectMeta = { name: "rr-peers", labels: { team: "net" } };
+ * ```
  */
 export interface KubernetesObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  selfLink?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  finalizers?: string[];
-  managedFields?: Record<string, unknown>[];
+  name?: string | undefined;
+  generateName?: string | undefined;
+  namespace?: string | undefined;
+  selfLink?: string | undefined;
+  uid?: string | undefined;
+  resourceVersion?: string | undefined;
+  generation?: number | undefined;
+  creationTimestamp?: string | null | undefined;
+  deletionTimestamp?: string | null | undefined;
+  deletionGracePeriodSeconds?: number | undefined;
+  labels?: Record<string, string> | undefined;
+  annotations?: Record<string, string> | undefined;
+  ownerReferences?: ReadonlyArray<Readonly<Record<string, unknown>>> | undefined;
+  finalizers?: readonly string[] | undefined;
+  managedFields?: ReadonlyArray<Readonly<Record<string, unknown>>> | undefined;
   [field: string]: unknown;
 }
 
 /**
  * Any Kubernetes-shaped object: apiVersion, kind, metadata, and other top-level fields
- * (`spec`, `status`, ...).
+ * (`spec`, `status`, ...). Every resource type of this package fits.
+ *
+ * @example
+ * ```ts
+ * const object: KubernetesObject = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" } };
+ * ```
  */
 export interface KubernetesObject {
   apiVersion: string;
@@ -180,17 +197,35 @@ function nonEmpty<T extends object>(value: T | undefined): T | undefined {
   return value !== undefined && Object.keys(value).length > 0 ? value : undefined;
 }
 
+// Go's OwnerReference fields: strings default to "", the two flags only when booleans.
+function ownerReference(owner: Readonly<Record<string, unknown>>): OwnerReference {
+  const text = (key: string) => (typeof owner[key] === "string" ? owner[key] : "");
+  const reference: OwnerReference = {
+    apiVersion: text("apiVersion"),
+    kind: text("kind"),
+    name: text("name"),
+    uid: text("uid"),
+  };
+  if (typeof owner.controller === "boolean") reference.controller = owner.controller;
+  if (typeof owner.blockOwnerDeletion === "boolean") {
+    reference.blockOwnerDeletion = owner.blockOwnerDeletion;
+  }
+  return reference;
+}
+
 function translateOwners(
-  owners: readonly OwnerReference[] | undefined,
+  owners: ReadonlyArray<Readonly<Record<string, unknown>>> | undefined,
   from: readonly string[],
   to: string,
   path: string,
 ): OwnerReference[] | undefined {
-  return owners?.map((owner, i) =>
-    from.includes(owner.apiVersion)
-      ? { ...owner, apiVersion: to, uid: convertUid(owner.uid, `${path}[${i}].uid`) }
-      : owner,
-  );
+  return owners
+    ?.map(ownerReference)
+    .map((owner, i) =>
+      from.includes(owner.apiVersion)
+        ? { ...owner, apiVersion: to, uid: convertUid(owner.uid, `${path}[${i}].uid`) }
+        : owner,
+    );
 }
 
 const jsonList = <T>(items: readonly T[] | undefined, encode: (item: T) => string) =>
@@ -211,7 +246,7 @@ function ownerJson(owner: OwnerReference): string {
   ]);
 }
 
-function managedFieldsJson(entry: Record<string, unknown>, path: string): string {
+function managedFieldsJson(entry: Readonly<Record<string, unknown>>, path: string): string {
   const text = (key: string) => (typeof entry[key] === "string" ? jsonText(entry[key]) : undefined);
   const time =
     typeof entry.time === "string" ? goJsonString(goTime(entry.time, `${path}.time`)) : undefined;
@@ -230,8 +265,8 @@ function managedFieldsJson(entry: Record<string, unknown>, path: string): string
 // order, omitempty, timestamps in Go's format; namespace, uid and resourceVersion cleared,
 // and the name too except for policy kinds.
 function metadataAnnotationJson(kind: string, meta: KubernetesObjectMeta): string {
-  const time = (value: string | undefined, path: string) => {
-    if (value === undefined) return undefined;
+  const time = (value: string | null | undefined, path: string) => {
+    if (value === undefined || value === null) return undefined;
     const normalised = goTime(value, path);
     return path === "metadata.creationTimestamp" && normalised === zeroTime
       ? undefined
@@ -467,7 +502,7 @@ export function fromV1(object: KubernetesObject): KubernetesObject {
     creationTimestamp:
       creationTimestamp !== undefined && creationTimestamp !== zeroTime
         ? creationTimestamp
-        : metadata.creationTimestamp,
+        : (metadata.creationTimestamp ?? undefined),
     deletionTimestamp:
       stored.deletionTimestamp === undefined
         ? undefined
@@ -477,7 +512,7 @@ export function fromV1(object: KubernetesObject): KubernetesObject {
     annotations: nonEmpty({ ...ownAnnotations, ...stored.annotations }),
     ownerReferences: nonEmpty(
       translateOwners(
-        stored.ownerReferences?.map(withoutUndefined),
+        stored.ownerReferences,
         [v1ApiVersion, v3ApiVersion],
         v3ApiVersion,
         "metadata.ownerReferences",
