@@ -1,0 +1,103 @@
+import { z } from "zod";
+import { resourceSchema } from "./internal/validation/ResourceSchema.js";
+import { modeObject, type ObjectMode } from "./internal/validation/SchemaParts.js";
+
+// BlockAffinity is written by Calico IPAM. The two CRD sets differ: v3 has a boolean `deleted`
+// and an enum `state`; v1 keeps every field a string for compatibility with old releases.
+
+function blockAffinitySpec<M extends ObjectMode>(mode: M) {
+  return modeObject(mode, {
+    cidr: z.string(),
+    node: z.string(),
+    state: z.enum(["", "confirmed", "pending", "pendingDeletion"]),
+    deleted: z.boolean().optional(),
+    type: z.string().optional(),
+  });
+}
+
+function blockAffinityV1Spec<M extends ObjectMode>(mode: M) {
+  return modeObject(mode, {
+    cidr: z.string(),
+    node: z.string(),
+    state: z.string(),
+    deleted: z.string(),
+    type: z.string().optional(),
+  });
+}
+
+/**
+ * BlockAffinity spec (`projectcalico.org/v3` form) as read from the cluster.
+ *
+ * @example
+ * ```ts
+ * BlockAffinitySpecSchema.parse({ cidr: "10.244.1.0/26", node: "n1", state: "confirmed", deleted: false });
+ * ```
+ */
+export const BlockAffinitySpecSchema = blockAffinitySpec("loose");
+
+/**
+ * BlockAffinity (`projectcalico.org/v3`) as read from the cluster. Managed by Calico IPAM.
+ *
+ * @example
+ * ```ts
+ * const affinity = BlockAffinitySchema.parse(await response.json());
+ * affinity.spec.node;
+ * ```
+ */
+export const BlockAffinitySchema = resourceSchema(
+  "loose",
+  "BlockAffinity",
+  BlockAffinitySpecSchema,
+);
+
+/**
+ * BlockAffinity (`projectcalico.org/v3`) as a user writes it (unknown fields rejected).
+ *
+ * @example
+ * ```ts
+ * BlockAffinityInputSchema.safeParse(obj).success;
+ * ```
+ */
+export const BlockAffinityInputSchema = resourceSchema(
+  "strict",
+  "BlockAffinity",
+  blockAffinitySpec("strict"),
+);
+
+/**
+ * BlockAffinity in the `crd.projectcalico.org/v1` form, where `deleted` is the string "true"/"false".
+ *
+ * @example
+ * ```ts
+ * BlockAffinityV1Schema.parse({
+ *   apiVersion: "crd.projectcalico.org/v1", kind: "BlockAffinity", metadata: { name: "n1-10-244-1-0-26" },
+ *   spec: { cidr: "10.244.1.0/26", node: "n1", state: "confirmed", deleted: "false" },
+ * });
+ * ```
+ */
+export const BlockAffinityV1Schema = resourceSchema(
+  "loose",
+  "BlockAffinity",
+  blockAffinityV1Spec("loose"),
+);
+
+/**
+ * BlockAffinity in the `crd.projectcalico.org/v1` form as a user writes it.
+ *
+ * @example
+ * ```ts
+ * BlockAffinityV1InputSchema.safeParse(obj).success;
+ * ```
+ */
+export const BlockAffinityV1InputSchema = resourceSchema(
+  "strict",
+  "BlockAffinity",
+  blockAffinityV1Spec("strict"),
+);
+
+/** BlockAffinity spec (v3 form). */
+export type BlockAffinitySpec = z.infer<typeof BlockAffinitySpecSchema>;
+/** A BlockAffinity resource (v3 form). */
+export type BlockAffinity = z.infer<typeof BlockAffinitySchema>;
+/** A BlockAffinity resource in the v1 storage form. */
+export type BlockAffinityV1 = z.infer<typeof BlockAffinityV1Schema>;

@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { resourceWithStatusSchema } from "./internal/validation/ResourceSchema.js";
+import {
+  conditionSchema,
+  modeObject,
+  type ObjectMode,
+  setList,
+} from "./internal/validation/SchemaParts.js";
+
+function ipPoolSpec<M extends ObjectMode>(mode: M) {
+  return modeObject(mode, {
+    cidr: z.string().max(48),
+    vxlanMode: z.enum(["Never", "Always", "CrossSubnet"]).optional(),
+    ipipMode: z.enum(["Never", "Always", "CrossSubnet"]).optional(),
+    natOutgoing: z.boolean().optional(),
+    disabled: z.boolean().optional(),
+    disableBGPExport: z.boolean().optional(),
+    blockSize: z.int().min(0).max(128).optional(),
+    nodeSelector: z.string().max(1024).optional(),
+    namespaceSelector: z.string().max(1024).optional(),
+    allowedUses: setList(z.enum(["Workload", "Tunnel", "LoadBalancer"]))
+      .max(10)
+      .optional(),
+    assignmentMode: z.enum(["Automatic", "Manual"]).optional(),
+  });
+}
+
+/**
+ * IPPool status: conditions such as `Allocatable` written by Calico.
+ *
+ * @example
+ * ```ts
+ * const status = IpPoolStatusSchema.parse({ conditions: [] });
+ * ```
+ */
+export const IpPoolStatusSchema = z.looseObject({
+  conditions: z.array(conditionSchema).optional(),
+});
+
+/**
+ * IPPool spec as read from the cluster (unknown fields kept, no defaults).
+ *
+ * @example
+ * ```ts
+ * IpPoolSpecSchema.parse({ cidr: "10.244.0.0/16" }).blockSize; // undefined (default is applyDefaults' job)
+ * ```
+ */
+export const IpPoolSpecSchema = ipPoolSpec("loose");
+
+/**
+ * IPPool as read from the cluster.
+ *
+ * @example
+ * ```ts
+ * const pool = IpPoolSchema.parse(await response.json());
+ * pool.spec.cidr;
+ * ```
+ */
+export const IpPoolSchema = resourceWithStatusSchema(
+  "loose",
+  "IPPool",
+  IpPoolSpecSchema,
+  IpPoolStatusSchema,
+);
+
+/**
+ * IPPool as a user writes it (unknown fields rejected).
+ *
+ * @example
+ * ```ts
+ * IpPoolInputSchema.parse({
+ *   apiVersion: "projectcalico.org/v3", kind: "IPPool", metadata: { name: "pool-a" },
+ *   spec: { cidr: "10.244.0.0/16", ipipMode: "Never", vxlanMode: "CrossSubnet" },
+ * });
+ * ```
+ */
+export const IpPoolInputSchema = resourceWithStatusSchema(
+  "strict",
+  "IPPool",
+  ipPoolSpec("strict"),
+  IpPoolStatusSchema,
+);
+
+/** IPPool spec. */
+export type IpPoolSpec = z.infer<typeof IpPoolSpecSchema>;
+/** IPPool status. */
+export type IpPoolStatus = z.infer<typeof IpPoolStatusSchema>;
+/** An IPPool resource. */
+export type IpPool = z.infer<typeof IpPoolSchema>;
+/** An IPPool as accepted from users. */
+export type IpPoolInput = z.input<typeof IpPoolInputSchema>;

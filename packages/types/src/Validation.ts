@@ -1,0 +1,184 @@
+import { z } from "zod";
+import { type BgpConfiguration, BgpConfigurationInputSchema } from "./BgpConfiguration.js";
+import { type BgpFilter, BgpFilterInputSchema } from "./BgpFilter.js";
+import { type BgpPeer, BgpPeerInputSchema } from "./BgpPeer.js";
+import {
+  type BlockAffinity,
+  BlockAffinityInputSchema,
+  type BlockAffinityV1,
+  BlockAffinityV1InputSchema,
+} from "./BlockAffinity.js";
+import { calicoV1ApiVersion, calicoV3ApiVersion, isCalicoKind } from "./CalicoKind.js";
+import { type CalicoNodeStatus, CalicoNodeStatusInputSchema } from "./CalicoNodeStatus.js";
+import { type ClusterInformation, ClusterInformationInputSchema } from "./ClusterInformation.js";
+import { type IpPool, IpPoolInputSchema } from "./IpPool.js";
+import { checkBgpConfiguration } from "./internal/validation/BgpConfigurationRules.js";
+import { checkBgpFilter } from "./internal/validation/BgpFilterRules.js";
+import { checkBgpPeer } from "./internal/validation/BgpPeerRules.js";
+import { checkCalicoNodeStatus } from "./internal/validation/CalicoNodeStatusRules.js";
+import type { AsNumberRange } from "./internal/validation/FieldChecks.js";
+import { checkIpPool } from "./internal/validation/IpPoolRules.js";
+import { Findings, type ValidationIssue } from "./internal/validation/Issue.js";
+import {
+  checkBlockAffinity,
+  checkClusterInformation,
+} from "./internal/validation/ManagedResourceRules.js";
+import { checkMetadata } from "./internal/validation/MetadataRules.js";
+import type { RuleOptions } from "./internal/validation/RuleOptions.js";
+import { schemaIssues } from "./internal/validation/SchemaIssues.js";
+
+export type { IssueSource, ValidationIssue } from "./internal/validation/Issue.js";
+
+/** Any Calico resource calicokit models, as validateResource returns it. */
+export type CalicoResource =
+  | BgpConfiguration
+  | BgpPeer
+  | BgpFilter
+  | IpPool
+  | BlockAffinity
+  | BlockAffinityV1
+  | ClusterInformation
+  | CalicoNodeStatus;
+
+/**
+ * Outcome of validateResource: the resource to send (AS numbers as plain integers) with
+ * warnings, or every problem found.
+ */
+export type ValidationResult =
+  | { readonly ok: true; readonly value: CalicoResource; readonly warnings: ValidationIssue[] }
+  | { readonly ok: false; readonly issues: ValidationIssue[] };
+
+/** Options of validateResource. */
+export interface ValidateOptions {
+  /**
+   * AS numbers above 2147483647: `"int32"` (default) rejects them, as the API server does with
+   * the CRDs of current Calico releases; `"uint32"` accepts them with a warning, for clusters
+   * whose CRDs allow the full 32-bit range.
+   */
+  readonly asNumberRange?: AsNumberRange;
+  /** The stored object when validating an update: enables the CRDs' immutability rules. */
+  readonly previous?: unknown;
+}
+
+interface KindValidator {
+  readonly schema: z.ZodType;
+  readonly schemaV1?: z.ZodType;
+  readonly rules: (findings: Findings, value: never, options: RuleOptions, v3: boolean) => void;
+}
+
+// Compiled once: zod generates a fast parser per schema.
+const compiled = <T extends z.ZodType>(schema: T): T => z.compile(schema);
+
+const validators: Readonly<Record<string, KindValidator>> = {
+  BGPPeer: {
+    schema: compiled(BgpPeerInputSchema),
+    rules: (findings, value: z.output<typeof BgpPeerInputSchema>, options) =>
+      checkBgpPeer(findings, value.spec, options),
+  },
+  BGPConfiguration: {
+    schema: compiled(BgpConfigurationInputSchema),
+    rules: (findings, value: z.output<typeof BgpConfigurationInputSchema>, options) =>
+      checkBgpConfiguration(findings, value.metadata.name ?? "", value.spec, options),
+  },
+  BGPFilter: {
+    schema: compiled(BgpFilterInputSchema),
+    rules: (findings, value: z.output<typeof BgpFilterInputSchema>) =>
+      checkBgpFilter(findings, value.spec),
+  },
+  IPPool: {
+    schema: compiled(IpPoolInputSchema),
+    rules: (findings, value: z.output<typeof IpPoolInputSchema>, options) =>
+      checkIpPool(findings, value.spec, options),
+  },
+  BlockAffinity: {
+    schema: compiled(BlockAffinityInputSchema),
+    schemaV1: compiled(BlockAffinityV1InputSchema),
+    rules: (findings, value: z.output<typeof BlockAffinityInputSchema>, _options, v3) =>
+      checkBlockAffinity(findings, value.spec.cidr, v3),
+  },
+  ClusterInformation: {
+    schema: compiled(ClusterInformationInputSchema),
+    rules: (findings, value: z.output<typeof ClusterInformationInputSchema>) =>
+      checkClusterInformation(findings, value.metadata.name ?? ""),
+  },
+  CalicoNodeStatus: {
+    schema: compiled(CalicoNodeStatusInputSchema),
+    rules: (findings, value: z.output<typeof CalicoNodeStatusInputSchema>) =>
+      checkCalicoNodeStatus(findings, value),
+  },
+};
+
+const defaultOptions: RuleOptions = { asNumberRange: "int32", previous: undefined };
+
+function fail(path: string, rule: string, message: string): ValidationResult {
+  return { ok: false, issues: [{ path, message, rule, source: "calicokit" }] };
+}
+
+/**
+ * Validates a Calico resource exactly as Calico would: the CRD schema and every CEL rule of the
+ * CRD (what the API server enforces), plus the checks only libcalico-go makes (names, peerIP
+ * forms, selector syntax, durations, default-only BGPConfiguration fields, reachableBy family,
+ * community widths, CalicoNodeStatus rules, AS numbers, ...). Dispatches on `apiVersion` and
+ * `kind`; accepts `projectcalico.org/v3` and `crd.projectcalico.org/v1`. Unknown fields are
+ * rejected (the API server would drop them silently). AS numbers may be given as decimal or
+ * asdot strings; `value` holds them as plain integers, ready to send.
+ *
+ * Each issue has the field's `path` (e.g. `spec.peerIP`), a `message` naming the rule and the
+ * fix, a stable `rule` id and its `source` (`crd-schema`, `crd-cel`, `kubernetes`,
+ * `libcalico-go`, `calicokit`).
+ *
+ * @example
+ * ```ts
+ * const result = validateResource({
+ *   apiVersion: "projectcalico.org/v3",
+ *   kind: "BGPPeer",
+ *   metadata: { name: "peer-to-rrs" },
+ *   spec: { nodeSelector: "!has(rr)", peerSelector: "has(rr)", peerIP: "10.0.0.1:0" },
+ * });
+ * if (!result.ok) {
+ *   for (const issue of result.issues) console.error(issue.message);
+ *   // spec.peerSelector: peerIP and peerSelector cannot both be set; ...
+ *   // spec.peerIP "10.0.0.1:0" is not a valid peer address: the port must be at least 1; ...
+ * }
+ * ```
+ */
+export function validateResource(obj: unknown, options?: ValidateOptions): ValidationResult {
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
+    return fail(
+      "(object)",
+      "calicokit.object",
+      "a Calico resource must be a JSON object with apiVersion, kind, metadata and spec",
+    );
+  }
+  const { apiVersion, kind } = obj as { apiVersion?: unknown; kind?: unknown };
+  const v3 = apiVersion === calicoV3ApiVersion;
+  if (!v3 && apiVersion !== calicoV1ApiVersion) {
+    return fail(
+      "apiVersion",
+      "calicokit.apiVersion",
+      `apiVersion ${JSON.stringify(apiVersion)} is not a Calico API version; use "projectcalico.org/v3" (or "crd.projectcalico.org/v1" for Calico's internal CRDs)`,
+    );
+  }
+  if (!isCalicoKind(kind)) {
+    return fail(
+      "kind",
+      "calicokit.kind",
+      `kind ${JSON.stringify(kind)} is not a Calico kind calicokit validates; use one of ${Object.keys(validators).join(", ")}`,
+    );
+  }
+  const validator = validators[kind] as KindValidator;
+  const schema = !v3 && validator.schemaV1 !== undefined ? validator.schemaV1 : validator.schema;
+  const parsed = schema.safeParse(obj, { reportInput: true });
+  if (!parsed.success) return { ok: false, issues: schemaIssues(schema, parsed.error.issues) };
+
+  const value = parsed.data as { metadata: Parameters<typeof checkMetadata>[1] };
+  const findings = new Findings();
+  checkMetadata(findings, value.metadata);
+  const ruleOptions: RuleOptions =
+    options === undefined
+      ? defaultOptions
+      : { asNumberRange: options.asNumberRange ?? "int32", previous: options.previous };
+  validator.rules(findings, value as never, ruleOptions, v3);
+  if (findings.issues !== undefined) return { ok: false, issues: findings.issues };
+  return { ok: true, value: value as unknown as CalicoResource, warnings: findings.warnings ?? [] };
+}

@@ -1,0 +1,60 @@
+// Go's time.ParseDuration grammar, which Calico uses to decode metav1.Duration fields
+// (maxRestartTime, keepaliveTime, nodeMeshMaxRestartTime). The CRDs only say `type: string`.
+
+const nanosecondsPerUnit: Readonly<Record<string, number>> = {
+  ns: 1,
+  us: 1e3,
+  "\u00b5s": 1e3,
+  "\u03bcs": 1e3,
+  ms: 1e6,
+  s: 1e9,
+  m: 60e9,
+  h: 3600e9,
+};
+// Go durations are int64 nanoseconds (2^63 - 1 is about 292 years).
+const maxNanoseconds = 2 ** 63;
+
+function isDigit(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  return code >= 48 && code <= 57;
+}
+
+/** Nanoseconds of a Go duration string, or undefined if time.ParseDuration would reject it. */
+export function parseGoDuration(text: string): number | undefined {
+  let i = 0;
+  let sign = 1;
+  if (text[0] === "-" || text[0] === "+") {
+    sign = text[0] === "-" ? -1 : 1;
+    i = 1;
+  }
+  if (text.slice(i) === "0") return 0;
+  if (i === text.length) return undefined;
+  let total = 0;
+  while (i < text.length) {
+    const numberStart = i;
+    let value = 0;
+    while (isDigit(text, i)) i++;
+    const integerDigits = i - numberStart;
+    if (integerDigits > 0) value = Number(text.slice(numberStart, i));
+    let fractionDigits = 0;
+    if (text[i] === ".") {
+      i++;
+      const fractionStart = i;
+      while (isDigit(text, i)) i++;
+      fractionDigits = i - fractionStart;
+      if (fractionDigits > 0) value += Number(`0.${text.slice(fractionStart, i)}`);
+    }
+    if (integerDigits === 0 && fractionDigits === 0) return undefined;
+    const unitStart = i;
+    while (i < text.length && text[i] !== "." && !isDigit(text, i)) i++;
+    const perUnit = nanosecondsPerUnit[text.slice(unitStart, i)];
+    if (perUnit === undefined) return undefined;
+    total += value * perUnit;
+    if (total >= maxNanoseconds) return undefined;
+  }
+  return sign * total;
+}
+
+/** The fix hint for a bad duration. */
+export const goDurationHint =
+  'write a Go duration such as "90s", "2m" or "1h30m" (units ns, us, ms, s, m, h)';

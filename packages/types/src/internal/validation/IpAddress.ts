@@ -1,0 +1,116 @@
+import { isGoIPv4, parseGoAddress, parseGoCidr } from "../node/GoNet.js";
+
+// The three CIDR parsers a Calico resource meets, all built on Go's own rules (GoNet):
+// - libcalico-go: Go's net.ParseIP / net.ParseCIDR;
+// - the CRD `format: cidr` check: Kubernetes' ParseCIDRSloppy (leading zeros allowed in octets);
+// - the CRD CEL `cidr()` function: netip.ParsePrefix (no leading zeros in the prefix length),
+//   and Kubernetes refuses IPv4-mapped IPv6 addresses there.
+
+/** A parsed CIDR. `bytes` holds 16 bytes, IPv4 as ::ffff:a.b.c.d (as Go stores it). */
+export interface Cidr {
+  /** 4 when written as a dotted IPv4 address, else 6. */
+  readonly family: 4 | 6;
+  readonly bytes: Uint8Array;
+  /** Prefix length relative to the family's width (0-32 or 0-128). */
+  readonly prefixLength: number;
+}
+
+function fromGo(text: string): Cidr | undefined {
+  const parsed = parseGoCidr(text);
+  if (parsed === undefined) return undefined;
+  return {
+    family: parsed.address.dotted ? 4 : 6,
+    bytes: parsed.address.bytes,
+    prefixLength: parsed.prefix,
+  };
+}
+
+/** Go's net.ParseCIDR, as libcalico-go parses CIDRs. */
+export function parseGoCidrText(text: string): Cidr | undefined {
+  return fromGo(text);
+}
+
+// ParseCIDRSloppy reads each IPv4 octet as a decimal number, so "010" is 10.
+const dottedPrefix = /^[0-9]+(\.[0-9]+){3}(?=\/)/;
+
+/** True if the CRD `format: cidr` check (Kubernetes' ParseCIDRSloppy) accepts `text`. */
+export function isKubernetesCidr(text: string): boolean {
+  const dotted = dottedPrefix.exec(text);
+  if (dotted === null) return fromGo(text) !== undefined;
+  const octets = dotted[0].split(".").map((octet) => octet.replace(/^0+(?=[0-9])/, ""));
+  return fromGo(octets.join(".") + text.slice(dotted[0].length)) !== undefined;
+}
+
+/** Kubernetes CEL `cidr(text)`; undefined where the CEL call would fail. */
+export function parseCelCidr(text: string): Cidr | undefined {
+  const slash = text.indexOf("/");
+  if (slash >= 0 && text.length - slash > 2 && text[slash + 1] === "0") return undefined;
+  const cidr = fromGo(text);
+  if (cidr === undefined || (cidr.family === 6 && isGoIPv4(cidr.bytes))) return undefined;
+  return cidr;
+}
+
+function bitAt(bytes: Uint8Array, bit: number): number {
+  return ((bytes[bit >> 3] ?? 0) >> (7 - (bit & 7))) & 1;
+}
+
+/** Offset in bits of the prefix inside the 16 bytes (96 for IPv4). */
+function firstBit(cidr: Cidr): number {
+  return cidr.family === 4 ? 96 : 0;
+}
+
+/** True if no host bit is set below the prefix length. */
+export function isMasked(cidr: Cidr): boolean {
+  for (let bit = firstBit(cidr) + cidr.prefixLength; bit < 128; bit++) {
+    if (bitAt(cidr.bytes, bit) === 1) return false;
+  }
+  return true;
+}
+
+/** CEL `network.containsIP(address)`: false when the families differ. */
+export function cidrContains(network: Cidr, address: Cidr): boolean {
+  if (network.family !== address.family) return false;
+  const start = firstBit(network);
+  for (let bit = start; bit < start + network.prefixLength; bit++) {
+    if (bitAt(network.bytes, bit) !== bitAt(address.bytes, bit)) return false;
+  }
+  return true;
+}
+
+/** Go's `IPNet.String()` of the masked network, e.g. "10.0.0.0/8" or "fd00::/64". */
+export function formatMaskedCidr(cidr: Cidr): string {
+  const masked = new Uint8Array(cidr.bytes);
+  for (let bit = firstBit(cidr) + cidr.prefixLength; bit < 128; bit++) {
+    masked[bit >> 3] = (masked[bit >> 3] ?? 0) & ~(1 << (7 - (bit & 7)));
+  }
+  const address = cidr.family === 4 ? masked.subarray(12).join(".") : formatIpv6(masked);
+  return `${address}/${cidr.prefixLength}`;
+}
+
+// RFC 5952, as Go's IP.String() prints IPv6: lower-case hex, the longest run (first on ties) of
+// two or more zero groups as "::".
+function formatIpv6(bytes: Uint8Array): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j === i ? i + 1 : j;
+  }
+  const hex = (part: number[]) => part.map((group) => group.toString(16)).join(":");
+  if (bestStart === -1) return hex(groups);
+  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLength))}`;
+}
+
+/** libcalico-go's `net.IP.Version()` of an address text: IPv4-mapped IPv6 counts as 4; 0 if invalid. */
+export function goIpVersion(text: string): 0 | 4 | 6 {
+  const address = parseGoAddress(text);
+  if (address === undefined) return 0;
+  return isGoIPv4(address.bytes) ? 4 : 6;
+}
