@@ -46,7 +46,8 @@ export interface SnapshotSecretKeyRef {
 
 /** A BGPPeer (projectcalico.org/v3). */
 export interface SnapshotBgpPeer {
-  readonly metadata: { readonly name: string };
+  /** `name` orders BGPPeers (first writer wins) and names them in explanations. */
+  readonly metadata: { readonly name?: string | undefined };
   readonly spec: {
     readonly node?: string | undefined;
     readonly nodeSelector?: string | undefined;
@@ -100,13 +101,14 @@ export interface SnapshotBgpConfigurationSpec {
 
 /** A BGPConfiguration (projectcalico.org/v3). */
 export interface SnapshotBgpConfiguration {
-  readonly metadata: { readonly name: string };
+  /** `default` or `node.<nodename>`; anything else is ignored, as calico-node does. */
+  readonly metadata: { readonly name?: string | undefined };
   readonly spec?: SnapshotBgpConfigurationSpec | undefined;
 }
 
 /** An IPPool (projectcalico.org/v3). */
 export interface SnapshotIpPool {
-  readonly metadata: { readonly name: string };
+  readonly metadata?: { readonly name?: string | undefined } | undefined;
   readonly spec: {
     readonly cidr: string;
     readonly ipipMode?: string | undefined;

@@ -53,7 +53,7 @@ export function clusterFacts(snapshot: BgpSnapshot): ClusterFacts {
   let defaultConfig: SnapshotBgpConfigurationSpec = {};
   const nodeConfigs = new Map<string, SnapshotBgpConfigurationSpec>();
   for (const config of sortedByName(snapshot.bgpConfigurations ?? [])) {
-    const name = config.metadata.name;
+    const name = config.metadata.name ?? "";
     if (name === "default") defaultConfig = config.spec ?? {};
     else if (name.startsWith(perNodePrefix)) {
       nodeConfigs.set(name.slice(perNodePrefix.length), config.spec ?? {});
@@ -124,10 +124,17 @@ export function clusterFacts(snapshot: BgpSnapshot): ClusterFacts {
   };
 }
 
-function sortedByName<T extends { readonly metadata: { readonly name: string } }>(
-  items: readonly T[],
-): T[] {
-  return [...items].sort((a, b) => compareStrings(a.metadata.name, b.metadata.name));
+/**
+ * Sorts resources by `metadata.name` (an unnamed one sorts first).
+ * @example
+ * ```ts
+ * sortedByName([{ metadata: { name: "b" } }, { metadata: { name: "a" } }]); // a, b
+ * ```
+ */
+export function sortedByName<
+  T extends { readonly metadata: { readonly name?: string | undefined } },
+>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => compareStrings(a.metadata.name ?? "", b.metadata.name ?? ""));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { BgpSnapshot, SnapshotBgpPeer } from "../../BgpTopology.js";
-import { asNumberOf, type ClusterFacts, compareStrings, type NodeFacts } from "./ClusterFacts.js";
+import { asNumberOf, type ClusterFacts, type NodeFacts, sortedByName } from "./ClusterFacts.js";
 import { goDurationSeconds } from "./GoDuration.js";
 import { canonicalIp, type IpFamily, splitPeerIp } from "./IpAddress.js";
 
@@ -63,9 +63,7 @@ export function expandPeerings(
 ): PeeringTable {
   const global = new Map<string, Peering>();
   const byNode = new Map<string, Map<string, Peering>>();
-  const bgpPeers = [...(snapshot.bgpPeers ?? [])].sort((a, b) =>
-    compareStrings(a.metadata.name, b.metadata.name),
-  );
+  const bgpPeers = sortedByName(snapshot.bgpPeers ?? []);
 
   const emitGlobal = (peering: Peering): void => {
     const key = peeringKey(peering);
@@ -88,7 +86,7 @@ export function expandPeerings(
       if (globalPass !== isGlobal(bgpPeer)) continue;
       if (nonEmpty(spec.localWorkloadSelector)) {
         warnings.push(
-          `BGPPeer ${bgpPeer.metadata.name}: localWorkloadSelector peerings are not modelled (the lab has no workloads); skipped.`,
+          `BGPPeer ${peerName(bgpPeer)}: localWorkloadSelector peerings are not modelled (the lab has no workloads); skipped.`,
         );
         continue;
       }
@@ -146,6 +144,10 @@ function peeringKey(peering: Pick<Peering, "ip" | "port">): string {
   return `${peering.ip}|${peering.port}`;
 }
 
+function peerName(bgpPeer: SnapshotBgpPeer): string {
+  return bgpPeer.metadata.name ?? "";
+}
+
 /** A BGPPeer without `node` and `nodeSelector` applies to every node. */
 function isGlobal(bgpPeer: SnapshotBgpPeer): boolean {
   return !nonEmpty(bgpPeer.spec.node) && !nonEmpty(bgpPeer.spec.nodeSelector);
@@ -170,12 +172,12 @@ function forwardRemotes(
   const ip = canonicalIp(split.host);
   if (ip === undefined) {
     warnings.push(
-      `BGPPeer ${bgpPeer.metadata.name}: spec.peerIP ${JSON.stringify(spec.peerIP ?? "")} is not an IP, IP:port or [IPv6]:port; skipped.`,
+      `BGPPeer ${peerName(bgpPeer)}: spec.peerIP ${JSON.stringify(spec.peerIP ?? "")} is not an IP, IP:port or [IPv6]:port; skipped.`,
     );
     return [];
   }
   const asNumber =
-    asNumberOf(spec.asNumber, `BGPPeer ${bgpPeer.metadata.name} spec.asNumber`, warnings) ?? 0;
+    asNumberOf(spec.asNumber, `BGPPeer ${peerName(bgpPeer)} spec.asNumber`, warnings) ?? 0;
   let port = split.port;
   if (port === 0) {
     // No port given: peer on the listen port of the Calico node that owns this IP and AS.
@@ -250,7 +252,7 @@ function withPeerOptions(
   warnings: string[],
 ): Peering {
   const spec = bgpPeer.spec;
-  const name = bgpPeer.metadata.name;
+  const name = peerName(bgpPeer);
   const secretRef = spec.password?.secretKeyRef;
   let password: string | undefined;
   if (secretRef !== undefined) {
