@@ -50,6 +50,18 @@ export {
   isCalicoKind,
 } from "./CalicoKind.js";
 export {
+  type CalicoNode,
+  type CalicoNodeAnnotationPatch,
+  CalicoNodeConversionError,
+  type CalicoNodeRead,
+  type CalicoNodeReadOptions,
+  CalicoNodeSchema,
+  calicoNodeAnnotations,
+  calicoNodeFromKubernetes,
+  type KubernetesNodeFields,
+  kubernetesNodeFieldsFromCalico,
+} from "./CalicoNode.js";
+export {
   type CalicoNodeStatus,
   CalicoNodeStatusInputSchema,
   CalicoNodeStatusSchema,
@@ -75,9 +87,24 @@ export {
   type IpPoolStatus,
   IpPoolStatusSchema,
 } from "./IpPool.js";
+export {
+  type CalicoJsonSchema,
+  type CalicoJsonSchemaKind,
+  type CalicoJsonSchemaTarget,
+  calicoJsonSchemas,
+} from "./JsonSchema.js";
+export { type KubernetesNode, KubernetesNodeSchema } from "./KubernetesNode.js";
 export { type ObjectMeta, ObjectMetaInputSchema, ObjectMetaSchema } from "./ObjectMeta.js";
 export { parseSelector, type Selector } from "./Selector.js";
 export { SelectorSyntaxError } from "./SelectorSyntaxError.js";
+export {
+  fromV1,
+  type KubernetesObject,
+  type KubernetesObjectMeta,
+  type OwnerReference,
+  toV1,
+  V1ConversionError,
+} from "./V1Conversion.js";
 export {
   type CalicoResource,
   type IssueSource,
