@@ -565,3 +565,23 @@ describe("round trip: core Node -> Calico Node -> core Node", () => {
     );
   });
 });
+
+describe("documentation examples", () => {
+  it("calicoNodeFromKubernetes holds as written in its JSDoc", () => {
+    const { node, warnings } = calicoNodeFromKubernetes({
+      metadata: {
+        name: "rr-1",
+        labels: { "route-reflector": "true" },
+        annotations: {
+          "projectcalico.org/IPv4Address": "10.0.0.5/24",
+          "projectcalico.org/RouteReflectorClusterID": "288.0.4.5",
+        },
+      },
+    });
+    expect(node.spec.bgp).toEqual({ ipv4Address: "10.0.0.5/24" });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^Calico ignores annotation projectcalico.org\/RouteReflectorClusterID="288.0.4.5" /,
+    );
+  });
+});

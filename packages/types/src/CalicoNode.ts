@@ -64,7 +64,7 @@ const NodeBgpSpecSchema = z.looseObject({
  *
  * @example
  * ```ts
- * const node = CalicoNodeSchema.parse(JSON.parse(await $`calicoctl get node n1 -o json`));
+ * const node = CalicoNodeSchema.parse(JSON.parse(calicoctlGetNodeJson));
  * node.spec.bgp?.routeReflectorClusterID;
  * ```
  */

@@ -106,3 +106,14 @@ describe("dialects", () => {
     });
   });
 });
+
+describe("documentation examples", () => {
+  it("CalicoJsonSchema holds as written in its JSDoc", () => {
+    expect(calicoJsonSchemas("draft-2020-12").BGPPeer.required).toEqual([
+      "apiVersion",
+      "kind",
+      "metadata",
+      "spec",
+    ]);
+  });
+});

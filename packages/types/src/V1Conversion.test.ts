@@ -376,3 +376,30 @@ describe("round trip: v3 -> v1 -> v3", () => {
     );
   });
 });
+
+describe("documentation examples", () => {
+  it("toV1 and fromV1 hold as written in their JSDoc", () => {
+    const cr = toV1({
+      apiVersion: "projectcalico.org/v3",
+      kind: "BGPPeer",
+      metadata: { name: "rr-peers", labels: { team: "net" } },
+      spec: { nodeSelector: "all()", peerSelector: "has(route-reflector)" },
+    });
+    expect(cr.metadata.annotations).toEqual({ [meta]: '{"labels":{"team":"net"}}' });
+    const peer = fromV1({
+      apiVersion: "crd.projectcalico.org/v1",
+      kind: "BGPPeer",
+      metadata: {
+        name: "rr-peers",
+        resourceVersion: "812",
+        annotations: { [meta]: '{"labels":{"team":"net"}}' },
+      },
+      spec: { peerSelector: "has(route-reflector)" },
+    });
+    expect(peer.metadata).toEqual({
+      name: "rr-peers",
+      resourceVersion: "812",
+      labels: { team: "net" },
+    });
+  });
+});
