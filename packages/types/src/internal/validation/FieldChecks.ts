@@ -57,26 +57,36 @@ export function checkName(findings: Findings, path: string, value: string, rule:
   }
 }
 
-// Selector texts already found valid; the same few selectors are validated over and over.
-const validSelectors = new Set<string>();
+// Verdicts on selector texts seen before ("" = valid): the same few selectors are validated over
+// and over, and a syntax error is costly to produce (it is thrown).
+const selectorVerdicts = new Map<string, string>();
 const maxRemembered = 1024;
+
+function selectorProblem(text: string): string {
+  try {
+    parseSelector(text);
+    return "";
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
 
 /** A Calico selector (nodeSelector, peerSelector, ...), checked with Calico's grammar. */
 export function checkSelector(findings: Findings, path: string, value: string): void {
-  if (validSelectors.has(value)) return;
-  try {
-    parseSelector(value);
-  } catch (error) {
+  let problem = selectorVerdicts.get(value);
+  if (problem === undefined) {
+    problem = selectorProblem(value);
+    if (selectorVerdicts.size >= maxRemembered) selectorVerdicts.clear();
+    selectorVerdicts.set(value, problem);
+  }
+  if (problem !== "") {
     findings.error(
       path,
       "selector.syntax",
       "libcalico-go",
-      `${path} is not a valid selector: ${error instanceof Error ? error.message : String(error)}`,
+      `${path} is not a valid selector: ${problem}`,
     );
-    return;
   }
-  if (validSelectors.size >= maxRemembered) validSelectors.clear();
-  validSelectors.add(value);
 }
 
 /** A Go duration string (metav1.Duration), e.g. BGPPeer `spec.maxRestartTime`. */
