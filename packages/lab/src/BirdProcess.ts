@@ -102,22 +102,6 @@ export class BirdProcess {
     clearTimeout(timer);
   }
 
-  /**
-   * Tells BIRD to re-read its config file, as confd's SIGHUP does: protocols are matched by
-   * name, unchanged ones keep their sessions. Check the file with `checkBirdConfig` first.
-   */
-  async reconfigure(): Promise<void> {
-    const lines = await birdQuery(this.options.socketPath, "configure");
-    const last = lines.at(-1);
-    // 0003 Reconfigured, 0004 in progress, 0019 nothing to do; 8xxx/9xxx are errors.
-    if (last === undefined || /^[89]/.test(last.code)) {
-      throw new LabError(
-        "BirdConfigRejected",
-        `BIRD in ${this.options.netns} refused ${this.options.configPath}: ${lines.map((l) => l.text).join(" ")}`,
-      );
-    }
-  }
-
   /** The last lines of this BIRD's log. */
   logTail(lines = 20): string {
     try {
@@ -160,6 +144,27 @@ export async function checkBirdConfig(family: BirdFamily, configPath: string): P
       "BirdConfigRejected",
       `${birdProgram(family)} -p rejected ${configPath}: ${(result.stderr || result.stdout).trim()}`,
       "the renderer produced syntax BIRD 1.6.8 does not accept; the previous config stays active",
+    );
+  }
+}
+
+/**
+ * Has a running BIRD re-read its config file, as confd's SIGHUP does: protocols are matched by
+ * name, unchanged ones keep their sessions, removed ones send a Cease. Check the file with
+ * `checkBirdConfig` first. `BirdUnreachable` when BIRD does not run.
+ *
+ * @example
+ * ```ts
+ * await reconfigureBird("/tmp/calicokit-lab.demo/nodes/node-1/bird.ctl")
+ * ```
+ */
+export async function reconfigureBird(socketPath: string): Promise<void> {
+  const lines = await birdQuery(socketPath, "configure");
+  // 0003 Reconfigured, 0004 in progress, 0019 nothing to do; 8xxx/9xxx are errors.
+  if (/^[89]/.test(lines.at(-1)?.code ?? "9")) {
+    throw new LabError(
+      "BirdConfigRejected",
+      `BIRD behind ${socketPath} refused to reconfigure: ${lines.map((l) => l.text).join(" ")}`,
     );
   }
 }

@@ -3,6 +3,7 @@
  * - `NotPrivileged`: not root / no CAP_NET_ADMIN+CAP_SYS_ADMIN, needed for network namespaces.
  * - `ToolMissing`: `ip`, `bird` or `bird6` is not installed.
  * - `InvalidOptions`: a `Lab.up` option or fault argument is out of range.
+ * - `NameInUse`: another running process owns a lab of that name.
  * - `UnknownNode`: a fault names a node the lab does not have.
  * - `CommandFailed`: an `ip`/`ss` command exited non-zero.
  * - `BirdConfigRejected`: `bird -p` refused a rendered config (the old config stays active).
@@ -14,6 +15,7 @@ export type LabErrorTag =
   | "NotPrivileged"
   | "ToolMissing"
   | "InvalidOptions"
+  | "NameInUse"
   | "UnknownNode"
   | "CommandFailed"
   | "BirdConfigRejected"

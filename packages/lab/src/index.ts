@@ -22,3 +22,28 @@ export {
   type SnapshotSecretKeyRef,
 } from "./BgpTopology.js";
 export { renderBirdConfig } from "./BirdConfig.js";
+export {
+  type BirdFamily,
+  BirdProcess,
+  type BirdProcessOptions,
+  type BirdStopMode,
+  checkBirdConfig,
+  reconfigureBird,
+} from "./BirdProcess.js";
+export {
+  type AddNodeOptions,
+  Lab,
+  type LabNodeStatus,
+  type LabOptions,
+  type LabStatus,
+} from "./Lab.js";
+export { LabAgent, type LabAgentOptions } from "./LabAgent.js";
+export { LabError, type LabErrorTag } from "./LabError.js";
+export { LabNetwork, type NodeLink } from "./LabNetwork.js";
+export {
+  type NodeStatusPeer,
+  type NodeStatusReport,
+  NodeStatusReporter,
+  type NodeStatusReporterOptions,
+} from "./NodeStatusReporter.js";
+export { type ProbedNode, type RouteGap, RouteProbe } from "./RouteProbe.js";

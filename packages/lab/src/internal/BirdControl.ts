@@ -21,8 +21,9 @@ export interface BirdLine {
  */
 export class BirdControl {
   private buffer = "";
-  private pending: BirdLine[] = [];
-  private lastCode = "";
+  private readonly reader = new BirdReplyReader();
+  /** The `0001` greeting's text, e.g. `BIRD 1.6.8 ready.` (calico-node reads readiness from it). */
+  greeting = "";
   private waiter: { resolve: (lines: BirdLine[]) => void; reject: (e: Error) => void } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private failure: Error | undefined;
@@ -47,7 +48,7 @@ export class BirdControl {
   static async connect(socketPath: string, timeoutMs = 2000): Promise<BirdControl> {
     const socket = createConnection(socketPath);
     const control = new BirdControl(socket, socketPath, timeoutMs);
-    await control.reply();
+    control.greeting = (await control.reply()).map((line) => line.text).join(" ");
     return control;
   }
 
@@ -98,24 +99,38 @@ export class BirdControl {
       if (!this.waiter) return;
       const end = this.buffer.indexOf("\n");
       if (end < 0) return;
-      const raw = this.buffer.slice(0, end);
+      const reply = this.reader.push(this.buffer.slice(0, end));
       this.buffer = this.buffer.slice(end + 1);
-      const match = /^(\d{4})([ -])(.*)$/.exec(raw);
-      if (match) {
-        this.lastCode = match[1] ?? "";
-        this.pending.push({ code: this.lastCode, text: match[3] ?? "" });
-        if (match[2] === " ") {
-          const lines = this.pending;
-          this.pending = [];
-          const waiter = this.waiter;
-          this.waiter = undefined;
-          waiter.resolve(lines);
-        }
-      } else {
-        // ` text`: continuation of the previous code.
-        this.pending.push({ code: this.lastCode, text: raw.slice(1) });
+      if (reply) {
+        const waiter = this.waiter;
+        this.waiter = undefined;
+        waiter.resolve(reply);
       }
     }
+  }
+}
+
+/**
+ * Assembles raw control-socket lines into replies: `CODE-text` continues a reply, ` text`
+ * continues the previous code, `CODE text` ends the reply.
+ */
+export class BirdReplyReader {
+  private pending: BirdLine[] = [];
+  private lastCode = "";
+
+  /** Takes one line (without newline); returns the reply it completes, if any. */
+  push(raw: string): BirdLine[] | undefined {
+    const match = /^(\d{4})([ -])(.*)$/.exec(raw);
+    if (!match) {
+      this.pending.push({ code: this.lastCode, text: raw.slice(1) });
+      return undefined;
+    }
+    this.lastCode = match[1] ?? "";
+    this.pending.push({ code: this.lastCode, text: match[3] ?? "" });
+    if (match[2] !== " ") return undefined;
+    const reply = this.pending;
+    this.pending = [];
+    return reply;
   }
 }
 
