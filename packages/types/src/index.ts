@@ -77,6 +77,7 @@ export {
   type ClusterInformationSpec,
   ClusterInformationSpecSchema,
 } from "./ClusterInformation.js";
+export { applyDefaults } from "./Defaults.js";
 export {
   type IpPool,
   type IpPoolInput,

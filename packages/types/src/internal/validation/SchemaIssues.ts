@@ -97,6 +97,13 @@ function issue(path: string, rule: string, source: IssueSource, message: string)
   return { path, message, rule, source };
 }
 
+/** The openAPI keyword a bound comes from: maxLength, maxItems or maximum (and min*). */
+function openApiKeyword(origin: string, side: "max" | "min"): string {
+  if (origin === "string") return `crd.${side}Length`;
+  if (origin === "array") return `crd.${side}Items`;
+  return side === "max" ? "crd.maximum" : "crd.minimum";
+}
+
 function bound(value: number | bigint): string {
   return String(value);
 }
@@ -154,7 +161,7 @@ export function schemaIssues(
             : found.origin === "array"
               ? `${path} has ${Array.isArray(found.input) ? found.input.length : "too many"} items, more than the ${max} allowed; remove some`
               : `${path} is ${String(found.input)}, above the maximum ${max}; use a value of at most ${max}`;
-        result.push(issue(path, `crd.maximum.${found.origin}`, "crd-schema", message));
+        result.push(issue(path, openApiKeyword(found.origin, "max"), "crd-schema", message));
         break;
       }
       case "too_small": {
@@ -165,7 +172,7 @@ export function schemaIssues(
             : found.origin === "string"
               ? `${path} must be at least ${min} characters long`
               : `${path} is ${String(found.input)}, below the minimum ${min}; use a value of at least ${min}`;
-        result.push(issue(path, `crd.minimum.${found.origin}`, "crd-schema", message));
+        result.push(issue(path, openApiKeyword(found.origin, "min"), "crd-schema", message));
         break;
       }
       case "invalid_format":
