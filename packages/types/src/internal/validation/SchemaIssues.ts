@@ -143,6 +143,17 @@ export function schemaIssues(
       }
       case "invalid_value": {
         const allowed = found.values.map((value) => JSON.stringify(value)).join(", ");
+        if (found.input === undefined) {
+          result.push(
+            issue(
+              path,
+              "crd.required",
+              "crd-schema",
+              `${path} is required; set it to one of ${allowed}`,
+            ),
+          );
+          break;
+        }
         result.push(
           issue(
             path,
