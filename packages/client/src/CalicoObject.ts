@@ -1,13 +1,12 @@
 /** Kubernetes object metadata as the client reads and writes it (unknown fields kept). */
 export interface ObjectMeta {
-  readonly name: string;
-  readonly namespace?: string;
-  readonly uid?: string;
-  readonly resourceVersion?: string;
-  readonly generation?: number;
-  readonly creationTimestamp?: string;
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly annotations?: Readonly<Record<string, string>>;
+  /** Required by Calico on every write; optional only because reads type it so. */
+  readonly name?: string | undefined;
+  readonly namespace?: string | undefined;
+  readonly uid?: string | undefined;
+  readonly resourceVersion?: string | undefined;
+  readonly labels?: Readonly<Record<string, string>> | undefined;
+  readonly annotations?: Readonly<Record<string, string>> | undefined;
   readonly [key: string]: unknown;
 }
 
@@ -48,10 +47,17 @@ export const calicoV1Api: ApiGroup = {
 export interface WireCodec {
   readonly api: ApiGroup;
   /**
+   * Whether stored objects carry their labels at the top level, so the apiserver can select on
+   * them. Not in crd.projectcalico.org/v1, where they sit in an annotation: the client filters.
+   */
+  readonly labelsServerSide: boolean;
+  /**
    * Validates a v3 object about to be written and returns the body to send; throws a
    * `CalicoClientError` tagged `Invalid` naming each bad field.
    */
   encode(object: CalicoObject): { readonly body: CalicoObject; readonly warnings: string[] };
+  /** The UID the stored object has, for a v3 UID (v1 storage bit-reverses UIDs). */
+  storedUid(uid: string): string;
   /** The v3 shape of an object read from this group. */
   decode(stored: unknown): CalicoObject;
 }

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ApiException, PatchStrategy } from "@kubernetes/client-node";
 import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
 import type { CalicoObject, ResourceKind, WireCodec } from "./CalicoObject.js";
+import { labelSelectorPredicate } from "./internal/LabelSelector.js";
 import { applyMergePatch, containsFields, diffMergePatch } from "./internal/MergePatch.js";
 import { Transport } from "./internal/Transport.js";
 import {
@@ -31,6 +32,8 @@ export interface WriteOptions extends CallOptions {
 export interface ListOptions extends CallOptions {
   /** Kubernetes label selector, e.g. `app.kubernetes.io/managed-by=calicokit`. */
   readonly labelSelector?: string;
+  /** Field selector, e.g. `metadata.name=default`. */
+  readonly fieldSelector?: string;
   /** Objects per page (the apiserver's `limit`). Default 500. */
   readonly pageSize?: number;
 }
@@ -70,6 +73,7 @@ export interface WatchOptions extends CallOptions {
    */
   readonly resourceVersion?: string;
   readonly labelSelector?: string;
+  readonly fieldSelector?: string;
   /** How long one watch request lasts before the client renews it. Default 300 s. */
   readonly renewSeconds?: number;
 }
@@ -129,6 +133,13 @@ export class ResourceClient<T extends CalicoObject> {
     return { verb, resource: this.resource, ...(name === undefined ? {} : { name }) };
   }
 
+  /** Label filtering the apiserver cannot do for this codec (v1 mode), else "everything". */
+  private clientSideSelector(selector: string | undefined): (object: CalicoObject) => boolean {
+    if (this.codec.labelsServerSide || !selector) return () => true;
+    const matches = labelSelectorPredicate(selector);
+    return (object) => matches(object.metadata.labels ?? {});
+  }
+
   private decode(raw: unknown): T {
     return this.kind.read(this.codec.decode(raw));
   }
@@ -172,19 +183,22 @@ export class ResourceClient<T extends CalicoObject> {
   async listPage(
     options: ListOptions & { readonly continue?: string | undefined } = {},
   ): Promise<ListPage<T>> {
+    const serverSide = this.codec.labelsServerSide ? options.labelSelector : undefined;
     const raw = (await this.run("list", undefined, options.signal, () =>
       this.transport.customObjects.listClusterCustomObject(
         {
           ...this.coordinates,
           limit: options.pageSize ?? 500,
-          ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
+          ...(serverSide ? { labelSelector: serverSide } : {}),
+          ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}),
           ...(options.continue ? { _continue: options.continue } : {}),
         },
         Transport.callOptions(options),
       ),
     )) as { items?: unknown[]; metadata?: { resourceVersion?: string; continue?: string } };
+    const selected = this.clientSideSelector(options.labelSelector);
     return {
-      items: (raw.items ?? []).map((item) => this.decode(item)),
+      items: (raw.items ?? []).map((item) => this.decode(item)).filter(selected),
       resourceVersion: raw.metadata?.resourceVersion ?? "",
       continue: raw.metadata?.continue || undefined,
     };
@@ -227,7 +241,7 @@ export class ResourceClient<T extends CalicoObject> {
    */
   async create(object: T, options: WriteOptions = {}): Promise<T> {
     const body = this.encode(object);
-    const name = body.metadata.name;
+    const name = nameOf(body);
     const raw = await this.run("create", name, options.signal, async ({ previousError }) => {
       if (!options.dryRun && previousError && mayHaveCommitted(previousError)) {
         const existing = await this.readIfExists(name, options.signal);
@@ -254,7 +268,7 @@ export class ResourceClient<T extends CalicoObject> {
    */
   async replace(object: T, options: WriteOptions = {}): Promise<T> {
     const body = this.encode(object);
-    const name = body.metadata.name;
+    const name = nameOf(body);
     const expected = body.metadata.resourceVersion;
     if (!expected) {
       throw new CalicoClientError("Invalid", "replace needs metadata.resourceVersion", {
@@ -296,13 +310,21 @@ export class ResourceClient<T extends CalicoObject> {
   async patch(name: string, patch: object, options: PatchOptions = {}): Promise<T> {
     const attempts = options.resourceVersion === undefined ? 5 : 1;
     for (let attempt = 1; ; attempt++) {
-      const current = this.decode(await this.readRaw(name, options.signal));
-      if (options.resourceVersion && current.metadata.resourceVersion !== options.resourceVersion) {
-        throw conflict(this.target("patch", name), options.resourceVersion, current);
+      const stored = await this.readRaw(name, options.signal);
+      const expected = stored.metadata.resourceVersion ?? "";
+      if (options.resourceVersion && expected !== options.resourceVersion) {
+        throw conflict(this.target("patch", name), options.resourceVersion, stored);
       }
-      const desired = applyMergePatch(current, patch) as T;
+      const current = this.decode(stored);
+      const desired = this.encode(applyMergePatch(current, patch) as T);
+      // only what a write may change: spec, labels, annotations (never server-owned metadata)
+      const diff = diffMergePatch(writable(stored), writable(desired)) as
+        | { metadata?: object }
+        | undefined;
+      if (diff === undefined) return current;
+      const body = { ...diff, metadata: { ...diff.metadata, resourceVersion: expected } };
       try {
-        return await this.patchTo(current, desired, options);
+        return await this.sendPatch(name, body, desired, expected, options);
       } catch (error) {
         const failure = fromUnknown(error, this.target("patch", name));
         if (failure._tag !== "Conflict" || attempt >= attempts) throw failure;
@@ -310,21 +332,20 @@ export class ResourceClient<T extends CalicoObject> {
     }
   }
 
-  /** Sends the merge patch from `current` (as read) to `desired`, both in v3 shape. */
-  private async patchTo(current: T, desired: T, options: WriteOptions): Promise<T> {
-    const name = current.metadata.name;
-    const from = this.encode(current);
-    const to = this.encode(desired);
-    const diff = diffMergePatch(from, to) as Record<string, unknown> | undefined;
-    if (diff === undefined) return current;
-    const expected = current.metadata.resourceVersion;
-    const body = { ...diff, metadata: { ...(diff.metadata ?? {}), resourceVersion: expected } };
+  /** Sends one merge patch guarded by `expected`; `desired` is the stored form it leads to. */
+  private async sendPatch(
+    name: string,
+    body: object,
+    desired: CalicoObject,
+    expected: string,
+    options: WriteOptions,
+  ): Promise<T> {
     const raw = await this.run("patch", name, options.signal, async ({ previousError }) => {
       if (!options.dryRun && previousError && mayHaveCommitted(previousError)) {
         const now = await this.readRaw(name, options.signal);
         if (now.metadata.resourceVersion !== expected) {
-          if (holdsWrite(now, to)) return now;
-          throw conflict(this.target("patch", name), expected ?? "", now);
+          if (holdsWrite(now, desired)) return now;
+          throw conflict(this.target("patch", name), expected, now);
         }
       }
       return this.transport.customObjects.patchClusterCustomObject(
@@ -341,7 +362,7 @@ export class ResourceClient<T extends CalicoObject> {
    */
   async apply(object: T, options: ApplyOptions = {}): Promise<T> {
     const body = this.encode(object);
-    const name = body.metadata.name;
+    const name = nameOf(body);
     const { resourceVersion: _ignored, ...metadata } = body.metadata;
     const applied = { ...body, metadata };
     let force = options.force === true;
@@ -373,15 +394,16 @@ export class ResourceClient<T extends CalicoObject> {
    * an ambiguous failure that finds it gone counts as done.
    */
   async delete(name: string, options: DeleteOptions = {}): Promise<void> {
+    const uid = options.uid ? this.codec.storedUid(options.uid) : undefined;
     const preconditions = {
-      ...(options.uid ? { uid: options.uid } : {}),
+      ...(uid ? { uid } : {}),
       ...(options.resourceVersion ? { resourceVersion: options.resourceVersion } : {}),
     };
     await this.run("delete", name, options.signal, async ({ previousError }) => {
       if (!options.dryRun && previousError && mayHaveCommitted(previousError)) {
         const existing = await this.readIfExists(name, options.signal);
         if (existing === undefined) return;
-        if (options.uid && existing.metadata.uid !== options.uid) return;
+        if (uid && existing.metadata.uid !== uid) return;
       }
       await this.transport.customObjects.deleteClusterCustomObject(
         {
@@ -403,7 +425,7 @@ export class ResourceClient<T extends CalicoObject> {
    * CalicoNodeStatus). `metadata.resourceVersion` is the precondition when set.
    */
   async replaceStatus(object: T, options: WriteOptions = {}): Promise<T> {
-    const name = object.metadata.name;
+    const name = nameOf(object);
     const body = { ...this.encode(object), status: object.status };
     const raw = await this.run("update", name, options.signal, () =>
       this.transport.customObjects.replaceClusterCustomObjectStatus(
@@ -440,11 +462,12 @@ export class ResourceClient<T extends CalicoObject> {
     if (resourceVersion === undefined) {
       const listing = await this.listAll(options);
       for (const item of listing.items) {
-        known.set(item.metadata.name, item);
+        known.set(nameOf(item), item);
         yield { type: "ADDED", object: item };
       }
       resourceVersion = listing.resourceVersion;
     }
+    const selected = this.clientSideSelector(options.labelSelector);
     const attempts = this.retry.attempts ?? defaultRetryOptions.attempts;
     let failures = 0;
     while (!signal?.aborted) {
@@ -456,11 +479,18 @@ export class ResourceClient<T extends CalicoObject> {
             yield event;
             continue;
           }
-          const name: string = event.object.metadata.name;
+          const name = nameOf(event.object);
           const rv: string | undefined = event.object.metadata.resourceVersion;
           resourceVersion = rv ?? resourceVersion;
-          if (event.type === "DELETED") known.delete(name);
-          else if (known.get(name)?.metadata.resourceVersion === rv) continue;
+          const matches = selected(event.object);
+          if (event.type === "DELETED") {
+            known.delete(name);
+            if (!matches) continue;
+          } else if (!matches) {
+            // an object leaving a client-side selection is gone as far as the caller knows
+            if (known.delete(name)) yield { type: "DELETED", object: event.object };
+            continue;
+          } else if (known.get(name)?.metadata.resourceVersion === rv) continue;
           else known.set(name, event.object);
           yield event;
         }
@@ -501,7 +531,10 @@ export class ResourceClient<T extends CalicoObject> {
       timeoutSeconds: String(options.renewSeconds ?? 300),
     });
     if (resourceVersion) query.set("resourceVersion", resourceVersion);
-    if (options.labelSelector) query.set("labelSelector", options.labelSelector);
+    if (options.labelSelector && this.codec.labelsServerSide) {
+      query.set("labelSelector", options.labelSelector);
+    }
+    if (options.fieldSelector) query.set("fieldSelector", options.fieldSelector);
     const { group, version, plural } = this.coordinates;
     const path = `/apis/${group}/${version}/${plural}?${query}`;
     let res: Awaited<ReturnType<Transport["stream"]>>;
@@ -564,8 +597,29 @@ function onlyOurOwnConflicts(error: CalicoClientError): boolean {
   );
 }
 
+/** Calico objects always have a name (no generateName); reads type it as optional. */
+function nameOf(object: CalicoObject): string {
+  const name = object.metadata?.name;
+  if (typeof name === "string" && name !== "") return name;
+  throw new CalicoClientError("Invalid", `${object.kind} has no metadata.name`, {
+    causes: [
+      { field: "metadata.name", message: "required (Calico does not support generateName)" },
+    ],
+  });
+}
+
 function dryRun(options: WriteOptions): { dryRun?: string } {
   return options.dryRun ? { dryRun: "All" } : {};
+}
+
+function writable(object: CalicoObject) {
+  return {
+    metadata: {
+      labels: object.metadata.labels ?? {},
+      annotations: object.metadata.annotations ?? {},
+    },
+    spec: object.spec ?? {},
+  };
 }
 
 /** The stored object already carries every spec field, label and annotation we meant to write. */
@@ -591,7 +645,7 @@ function* relistDifference<T extends CalicoObject>(
 ): Generator<WatchEvent<T>> {
   const seen = new Set<string>();
   for (const item of items) {
-    const name = item.metadata.name;
+    const name = nameOf(item);
     seen.add(name);
     const before = known.get(name);
     known.set(name, item);

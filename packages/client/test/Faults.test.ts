@@ -18,6 +18,8 @@ import { kubeConfigFor, unique } from "./support.js";
 function plainCodec(api: ApiGroup): WireCodec {
   return {
     api,
+    labelsServerSide: true,
+    storedUid: (uid) => uid,
     encode: (o) => ({ body: { ...o, apiVersion: api.apiVersion }, warnings: [] }),
     decode: (raw) => raw as CalicoObject,
   };

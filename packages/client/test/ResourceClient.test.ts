@@ -18,6 +18,8 @@ import { kubeConfigFor, peersPath, unique } from "./support.js";
 function plainCodec(api: ApiGroup): WireCodec {
   return {
     api,
+    labelsServerSide: true,
+    storedUid: (uid) => uid,
     encode: (o) => ({ body: { ...o, apiVersion: api.apiVersion }, warnings: [] }),
     decode: (raw) => raw as CalicoObject,
   };
@@ -130,7 +132,7 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
     expect(first.continue).toBeTruthy();
     const seen: string[] = [];
     for await (const p of peers.list({ labelSelector: `batch=${label}`, pageSize: 300 })) {
-      seen.push(p.metadata.name);
+      seen.push(p.metadata.name ?? "");
     }
     expect(seen.sort()).toEqual([...names].sort());
     const left = [...names];
@@ -157,8 +159,8 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
     })();
     await new Promise((r) => setTimeout(r, 300));
     const b = await peers.create(peer(`${label}-b`, { w: label }));
-    await peers.patch(b.metadata.name, { spec: { peerIP: "10.1.1.1" } });
-    await peers.delete(a.metadata.name);
+    await peers.patch(b.metadata.name as string, { spec: { peerIP: "10.1.1.1" } });
+    await peers.delete(a.metadata.name as string);
     await watching;
     const typed = events.flatMap((e) =>
       e.type === "BOOKMARK" ? [] : [`${e.type} ${e.object.metadata.name}`],
@@ -179,7 +181,7 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
       2,
     );
     expect(resumed.map((e) => e.type)).toEqual(["MODIFIED", "DELETED"]);
-    await peers.delete(b.metadata.name);
+    await peers.delete(b.metadata.name as string);
   });
 
   it("re-lists after 410 Gone and reports the difference", async () => {
@@ -194,7 +196,7 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
       type: "ADDED",
       object: { metadata: { name: a.metadata.name } },
     });
-    await peers.delete(a.metadata.name);
+    await peers.delete(a.metadata.name as string);
   });
 
   it("reads what a raw client stored", async () => {

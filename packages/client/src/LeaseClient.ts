@@ -1,0 +1,232 @@
+import { type V1Lease, V1MicroTime } from "@kubernetes/client-node";
+import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
+import { Transport } from "./internal/Transport.js";
+import type { CallOptions } from "./ResourceClient.js";
+import { type RetryOptions, withRetries } from "./RetryPolicy.js";
+
+/** Which Lease, and who we are. */
+export interface LeaseRef {
+  readonly name: string;
+  readonly namespace: string;
+  /** Identity written as `holderIdentity`, e.g. `calicokit-cli@host/1234`. */
+  readonly holder: string;
+}
+
+export interface AcquireOptions extends CallOptions {
+  /** How long the lease stays ours without a renewal. Default 60 s. */
+  readonly durationSeconds?: number;
+}
+
+/** A lease we hold: pass it to `renew` and `release`. */
+export interface HeldLease extends LeaseRef {
+  readonly durationSeconds: number;
+  readonly acquiredAt: Date;
+  readonly renewedAt: Date;
+  /** The Lease's resourceVersion after our last write (the precondition of the next). */
+  readonly resourceVersion: string;
+}
+
+/**
+ * One-run-per-cluster locking on a `coordination.k8s.io/v1` Lease, like client-go's leader
+ * election: acquire when free, expired or already ours; renew before `durationSeconds` runs
+ * out; release by clearing the holder. Every write carries the resourceVersion read, so two
+ * contenders can never both win. Expiry is judged from the holder's `renewTime`.
+ *
+ * @example
+ * ```ts
+ * const lease = await client.leases.acquire({ name: "calicokit-migration", namespace: "kube-system",
+ *   holder: "cli@host" })
+ * try { ... ; await client.leases.renew(lease) } finally { await client.leases.release(lease) }
+ * ```
+ */
+export class LeaseClient {
+  constructor(
+    private readonly transport: Transport,
+    private readonly retry: RetryOptions = {},
+  ) {}
+
+  private target(verb: string, ref: LeaseRef): RequestTarget {
+    return {
+      verb,
+      resource: "leases.coordination.k8s.io",
+      name: ref.name,
+      namespace: ref.namespace,
+    };
+  }
+
+  private call<T>(
+    verb: string,
+    ref: LeaseRef,
+    signal: AbortSignal | undefined,
+    op: () => Promise<T>,
+  ) {
+    return withRetries(op, this.target(verb, ref), this.retry, signal);
+  }
+
+  /** The Lease as stored, or undefined when there is none. */
+  async read(
+    ref: Omit<LeaseRef, "holder">,
+    options: CallOptions = {},
+  ): Promise<V1Lease | undefined> {
+    try {
+      return await this.call("get", { ...ref, holder: "" }, options.signal, () =>
+        this.transport.coordination.readNamespacedLease(
+          { name: ref.name, namespace: ref.namespace },
+          Transport.callOptions(options),
+        ),
+      );
+    } catch (error) {
+      if (error instanceof CalicoClientError && error._tag === "NotFound") return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Takes the lease, or fails with `Conflict` naming the current holder and when its claim
+   * expires. Taking over an expired lease counts a transition.
+   */
+  async acquire(ref: LeaseRef, options: AcquireOptions = {}): Promise<HeldLease> {
+    const durationSeconds = options.durationSeconds ?? 60;
+    const now = new V1MicroTime(Date.now());
+    const existing = await this.read(ref, options);
+    if (existing === undefined) {
+      const created = await this.write("create", ref, options.signal, () =>
+        this.transport.coordination.createNamespacedLease(
+          {
+            namespace: ref.namespace,
+            body: {
+              metadata: { name: ref.name, namespace: ref.namespace },
+              spec: {
+                holderIdentity: ref.holder,
+                leaseDurationSeconds: durationSeconds,
+                acquireTime: now,
+                renewTime: now,
+                leaseTransitions: 0,
+              },
+            },
+          },
+          Transport.callOptions(options),
+        ),
+      );
+      return held(ref, created, durationSeconds);
+    }
+    const spec = existing.spec ?? {};
+    const holder = spec.holderIdentity ?? "";
+    if (holder !== "" && holder !== ref.holder) {
+      const expires = expiry(existing);
+      if (expires > Date.now()) {
+        throw new CalicoClientError(
+          "Conflict",
+          `lease ${ref.namespace}/${ref.name} is held by "${holder}" until ${new Date(expires).toISOString()} unless renewed`,
+          { code: 409, target: this.target("update", ref) },
+        );
+      }
+    }
+    const ours = holder === ref.holder;
+    const updated = await this.write("update", ref, options.signal, () =>
+      this.transport.coordination.replaceNamespacedLease(
+        {
+          name: ref.name,
+          namespace: ref.namespace,
+          body: {
+            ...existing,
+            spec: {
+              ...spec,
+              holderIdentity: ref.holder,
+              leaseDurationSeconds: durationSeconds,
+              acquireTime: ours && spec.acquireTime ? spec.acquireTime : now,
+              renewTime: now,
+              leaseTransitions: (spec.leaseTransitions ?? 0) + (ours ? 0 : 1),
+            },
+          },
+        },
+        Transport.callOptions(options),
+      ),
+    );
+    return held(ref, updated, durationSeconds);
+  }
+
+  /** Extends the claim; `Conflict` if someone else took the lease meanwhile. */
+  async renew(lease: HeldLease, options: CallOptions = {}): Promise<HeldLease> {
+    const current = await this.read(lease, options);
+    if (current?.spec?.holderIdentity !== lease.holder) {
+      throw new CalicoClientError(
+        "Conflict",
+        `lease ${lease.namespace}/${lease.name} is no longer ours (holder: "${current?.spec?.holderIdentity ?? "none"}")`,
+        { code: 409, target: this.target("update", lease) },
+      );
+    }
+    const updated = await this.write("update", lease, options.signal, () =>
+      this.transport.coordination.replaceNamespacedLease(
+        {
+          name: lease.name,
+          namespace: lease.namespace,
+          body: { ...current, spec: { ...current.spec, renewTime: new V1MicroTime(Date.now()) } },
+        },
+        Transport.callOptions(options),
+      ),
+    );
+    return held(lease, updated, lease.durationSeconds);
+  }
+
+  /** Gives the lease up (clears the holder) if it is still ours; otherwise does nothing. */
+  async release(lease: HeldLease, options: CallOptions = {}): Promise<void> {
+    const current = await this.read(lease, options);
+    if (current?.spec?.holderIdentity !== lease.holder) return;
+    const { holderIdentity: _holder, ...rest } = current.spec;
+    await this.write("update", lease, options.signal, () =>
+      this.transport.coordination.replaceNamespacedLease(
+        {
+          name: lease.name,
+          namespace: lease.namespace,
+          body: { ...current, spec: { ...rest, leaseDurationSeconds: 1 } },
+        },
+        Transport.callOptions(options),
+      ),
+    );
+  }
+
+  /**
+   * One write with retries; a 409 is a lost race (someone else wrote in between) and is
+   * reported as it is, never retried.
+   */
+  private async write(
+    verb: string,
+    ref: LeaseRef,
+    signal: AbortSignal | undefined,
+    op: () => Promise<V1Lease>,
+  ): Promise<V1Lease> {
+    try {
+      return await this.call(verb, ref, signal, op);
+    } catch (error) {
+      const failure = fromUnknown(error, this.target(verb, ref));
+      if (failure._tag === "AlreadyExists" || failure._tag === "Conflict") {
+        throw new CalicoClientError(
+          "Conflict",
+          `another holder wrote lease ${ref.namespace}/${ref.name} at the same time: ${failure.detail}`,
+          { code: 409, target: this.target(verb, ref), cause: error },
+        );
+      }
+      throw failure;
+    }
+  }
+}
+
+function expiry(lease: V1Lease): number {
+  const renewed = lease.spec?.renewTime ?? lease.spec?.acquireTime;
+  if (renewed === undefined) return 0;
+  return new Date(renewed).getTime() + (lease.spec?.leaseDurationSeconds ?? 0) * 1000;
+}
+
+function held(ref: LeaseRef, lease: V1Lease, durationSeconds: number): HeldLease {
+  const spec = lease.spec ?? {};
+  return {
+    name: ref.name,
+    namespace: ref.namespace,
+    holder: ref.holder,
+    durationSeconds,
+    acquiredAt: new Date(spec.acquireTime ?? Date.now()),
+    renewedAt: new Date(spec.renewTime ?? Date.now()),
+    resourceVersion: lease.metadata?.resourceVersion ?? "",
+  };
+}

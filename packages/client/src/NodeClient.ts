@@ -1,0 +1,221 @@
+import { isIPv4 } from "node:net";
+import {
+  type CalicoNodeRead,
+  calicoNodeAnnotations,
+  calicoNodeFromKubernetes,
+  type KubernetesNode,
+  KubernetesNodeSchema,
+} from "@calicokit/types";
+import { PatchStrategy } from "@kubernetes/client-node";
+import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
+import { Transport } from "./internal/Transport.js";
+import type { CallOptions, ListOptions, WriteOptions } from "./ResourceClient.js";
+import { type RetryOptions, withRetries } from "./RetryPolicy.js";
+
+/** A core Node with its Calico view (`warnings` name annotations Calico would ignore). */
+export interface NodeView extends CalicoNodeRead {
+  readonly kubernetes: KubernetesNode;
+}
+
+/** The label that lets BGPPeer selectors find route reflectors (the annotation is not selectable). */
+export interface RouteReflectorLabel {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface RouteReflectorOptions extends WriteOptions {
+  /** Plain dotted IPv4, e.g. `244.0.0.1` (Calico silently ignores anything else). */
+  readonly clusterId: string;
+  /** Default: `projectcalico.org/RouteReflectorClusterID=<clusterId>`, as Calico's e2e does. */
+  readonly label?: RouteReflectorLabel;
+}
+
+export interface ClearRouteReflectorOptions extends WriteOptions {
+  /** The label key set by `setRouteReflector`. Default `projectcalico.org/RouteReflectorClusterID`. */
+  readonly labelKey?: string;
+}
+
+const conflictAttempts = 5;
+
+/**
+ * The Calico Node view over core Kubernetes Nodes (Calico stores its Node fields as
+ * annotations), and the one Node write calicokit needs: marking a route reflector with one
+ * small merge patch that touches only our label and annotation.
+ *
+ * @example
+ * ```ts
+ * await client.nodes.setRouteReflector("worker-1", { clusterId: "244.0.0.1" })
+ * const { node } = await client.nodes.get("worker-1")
+ * node.spec.bgp?.routeReflectorClusterID // "244.0.0.1"
+ * ```
+ */
+export class NodeClient {
+  constructor(
+    private readonly transport: Transport,
+    private readonly retry: RetryOptions = {},
+  ) {}
+
+  private target(verb: string, name?: string): RequestTarget {
+    return { verb, resource: "nodes", ...(name === undefined ? {} : { name }) };
+  }
+
+  private async readRaw(name: string, signal: AbortSignal | undefined): Promise<KubernetesNode> {
+    const node = await withRetries(
+      () => this.transport.core.readNode({ name }, Transport.callOptions(signal ? { signal } : {})),
+      this.target("get", name),
+      this.retry,
+      signal,
+    );
+    return KubernetesNodeSchema.parse(plainJson(node));
+  }
+
+  /** Reads one Node and its Calico view. */
+  async get(name: string, options: CallOptions = {}): Promise<NodeView> {
+    return view(await this.readRaw(name, options.signal));
+  }
+
+  /**
+   * Streams every Node (one page in memory at a time) with its Calico view.
+   *
+   * @example
+   * ```ts
+   * for await (const { node } of client.nodes.list({ labelSelector: "rr=true" })) console.log(node.metadata.name)
+   * ```
+   */
+  async *list(options: ListOptions = {}): AsyncGenerator<NodeView, void, undefined> {
+    let token: string | undefined;
+    do {
+      const continueToken = token;
+      const page = await withRetries(
+        () =>
+          this.transport.core.listNode(
+            {
+              limit: options.pageSize ?? 500,
+              ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
+              ...(continueToken ? { _continue: continueToken } : {}),
+            },
+            Transport.callOptions(options),
+          ),
+        this.target("list"),
+        this.retry,
+        options.signal,
+      );
+      for (const item of page.items) yield view(KubernetesNodeSchema.parse(plainJson(item)));
+      token = page.metadata?._continue || undefined;
+    } while (token !== undefined);
+  }
+
+  /**
+   * Makes `name` a route reflector: one merge patch adding the cluster-ID annotation and the
+   * selectable label, guarded by the Node's resourceVersion; on 409 it re-reads and re-applies,
+   * so another writer's labels and annotations survive. No write when both are already set.
+   */
+  async setRouteReflector(name: string, options: RouteReflectorOptions): Promise<NodeView> {
+    if (!isIPv4(options.clusterId)) {
+      throw new CalicoClientError(
+        "Invalid",
+        `route reflector cluster ID "${options.clusterId}" is not a plain dotted IPv4 address`,
+        {
+          causes: [
+            { field: "clusterId", message: "use a dotted IPv4 such as 244.0.0.1 (no prefix)" },
+          ],
+          target: this.target("patch", name),
+        },
+      );
+    }
+    const label = options.label ?? {
+      key: calicoNodeAnnotations.routeReflectorClusterID,
+      value: options.clusterId,
+    };
+    return this.patchOwnFields(name, options, {
+      labels: { [label.key]: label.value },
+      annotations: { [calicoNodeAnnotations.routeReflectorClusterID]: options.clusterId },
+    });
+  }
+
+  /** Undoes `setRouteReflector`: removes our label and the cluster-ID annotation, nothing else. */
+  async clearRouteReflector(
+    name: string,
+    options: ClearRouteReflectorOptions = {},
+  ): Promise<NodeView> {
+    return this.patchOwnFields(name, options, {
+      labels: { [options.labelKey ?? calicoNodeAnnotations.routeReflectorClusterID]: null },
+      annotations: { [calicoNodeAnnotations.routeReflectorClusterID]: null },
+    });
+  }
+
+  private async patchOwnFields(
+    name: string,
+    options: WriteOptions,
+    wanted: {
+      labels: Record<string, string | null>;
+      annotations: Record<string, string | null>;
+    },
+  ): Promise<NodeView> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.readRaw(name, options.signal);
+      const labels = changed(current.metadata.labels, wanted.labels);
+      const annotations = changed(current.metadata.annotations, wanted.annotations);
+      if (labels === undefined && annotations === undefined) return view(current);
+      const body = {
+        metadata: {
+          resourceVersion: current.metadata.resourceVersion,
+          ...(labels ? { labels } : {}),
+          ...(annotations ? { annotations } : {}),
+        },
+      };
+      try {
+        const patched = await withRetries(
+          async ({ previousError }) => {
+            // after an ambiguous failure, a Node already carrying our fields is the success
+            if (previousError && !options.dryRun) {
+              const now = await this.readRaw(name, options.signal);
+              if (
+                changed(now.metadata.labels, wanted.labels) === undefined &&
+                changed(now.metadata.annotations, wanted.annotations) === undefined
+              ) {
+                return now;
+              }
+            }
+            return this.transport.core.patchNode(
+              {
+                name,
+                body,
+                fieldManager: "calicokit",
+                ...(options.dryRun ? { dryRun: "All" } : {}),
+              },
+              Transport.callOptions({ ...options, contentType: PatchStrategy.MergePatch }),
+            );
+          },
+          this.target("patch", name),
+          this.retry,
+          options.signal,
+        );
+        return view(KubernetesNodeSchema.parse(plainJson(patched)));
+      } catch (error) {
+        const failure = fromUnknown(error, this.target("patch", name));
+        if (failure._tag !== "Conflict" || attempt >= conflictAttempts) throw failure;
+      }
+    }
+  }
+}
+
+/** The entries of `wanted` that differ from `current` (null = delete), or undefined if none. */
+function changed(
+  current: Readonly<Record<string, string>> | undefined,
+  wanted: Record<string, string | null>,
+): Record<string, string | null> | undefined {
+  const diff = Object.entries(wanted).filter(([k, v]) =>
+    v === null ? current?.[k] !== undefined : current?.[k] !== v,
+  );
+  return diff.length === 0 ? undefined : Object.fromEntries(diff);
+}
+
+function view(kubernetes: KubernetesNode): NodeView {
+  return { kubernetes, ...calicoNodeFromKubernetes(kubernetes) };
+}
+
+/** client-node returns model classes (Dates for timestamps): back to the JSON the server sent. */
+function plainJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value));
+}

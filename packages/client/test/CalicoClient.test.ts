@@ -1,0 +1,270 @@
+import { KubeHttp, startFaultProxy } from "@calicokit/testkit";
+import type { BgpPeer, CalicoNodeStatus } from "@calicokit/types";
+import { KubeConfig } from "@kubernetes/client-node";
+import { describe, expect, inject, it } from "vitest";
+import { CalicoClient } from "../src/CalicoClient.js";
+import { CalicoClientError } from "../src/CalicoClientError.js";
+import { kubeConfigFor, unique } from "./support.js";
+
+const cps = inject("controlPlanes");
+
+function peer(name: string, labels: Record<string, string> = {}): BgpPeer {
+  return {
+    apiVersion: "projectcalico.org/v3",
+    kind: "BGPPeer",
+    metadata: { name, labels },
+    spec: { peerIP: "192.0.2.10", asNumber: 64512 },
+  } as BgpPeer;
+}
+
+describe("connect", () => {
+  it("fails clearly when no cluster is configured", async () => {
+    const empty = new KubeConfig();
+    empty.loadFromOptions({ clusters: [], users: [], contexts: [], currentContext: "" });
+    await expect(CalicoClient.connect({ kubeConfig: empty })).rejects.toThrow(
+      /no Kubernetes cluster is configured/,
+    );
+    await expect(
+      CalicoClient.connect({ kubeconfigPath: cps.v3.admin.kubeconfigPath, context: "nope" }),
+    ).rejects.toThrow(/context "nope" is not in/);
+  });
+
+  it("says so when forced onto a Calico API the cluster does not serve", async () => {
+    await expect(
+      CalicoClient.connect({ kubeconfigPath: cps.v3.admin.kubeconfigPath, api: "v1" }),
+    ).rejects.toMatchObject({
+      _tag: "NotFound",
+      message: expect.stringMatching(/Calico CRDs not found/),
+    });
+  });
+});
+
+describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
+  const cp = cps[set];
+  const raw = new KubeHttp({ url: cp.url, caData: cp.caData, token: cp.admin.token });
+
+  it("detects the API group and reports the Calico version", async () => {
+    const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
+    expect(client.api.version).toBe(set);
+    expect(client.facts.server).toBe(cp.url);
+    const info = await client.clusterInformations.apply({
+      apiVersion: "projectcalico.org/v3",
+      kind: "ClusterInformation",
+      metadata: { name: "default" },
+      spec: { calicoVersion: "v3.31.0", clusterType: "k8s,bgp" },
+    } as never);
+    expect(info.spec.calicoVersion).toBe("v3.31.0");
+    const again = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
+    expect(again.facts.calicoVersion).toBe("v3.31.0");
+    client.close();
+    again.close();
+  });
+
+  it("validates before sending: an invalid peer never reaches the apiserver", async () => {
+    const proxy = await startFaultProxy({ target: cp.url, caData: cp.caData });
+    const client = await CalicoClient.connect({ kubeConfig: kubeConfigFor(cp, proxy.url) });
+    const before = proxy.requests.length;
+    const bad = { ...peer(unique("bad")), spec: { peerIP: "not-an-ip", asNumber: 64512 } };
+    const error = await client.bgpPeers.create(bad as BgpPeer).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CalicoClientError);
+    expect(error).toMatchObject({ _tag: "Invalid" });
+    expect((error as CalicoClientError).causes.map((c) => c.field)).toContain("spec.peerIP");
+    expect(proxy.requests.length).toBe(before);
+    client.close();
+    await proxy.stop();
+  });
+
+  it("does CRUD with typed objects, in v3 shape whatever the storage", async () => {
+    const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
+    const name = unique("peer");
+    const created = await client.bgpPeers.create(peer(name, { team: "net" }));
+    expect(created.apiVersion).toBe("projectcalico.org/v3");
+    expect(created.metadata.labels).toEqual({ team: "net" });
+    const patched = await client.bgpPeers.patch(name, { spec: { asNumber: 64513 } });
+    expect(patched.spec.asNumber).toBe(64513);
+    const listed = [];
+    for await (const p of client.bgpPeers.list({ labelSelector: "team=net" })) listed.push(p);
+    expect(listed.map((p) => p.metadata.name)).toContain(name);
+    await client.bgpPeers.delete(name);
+    await expect(client.bgpPeers.get(name)).rejects.toMatchObject({ _tag: "NotFound" });
+    client.close();
+  });
+
+  it("moves a Node in and out of route-reflector duty without touching other fields", async () => {
+    const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
+    const node = unique("node");
+    await raw.request({
+      method: "POST",
+      path: "/api/v1/nodes",
+      body: { metadata: { name: node, labels: { zone: "a" }, annotations: { keep: "me" } } },
+    });
+    const set1 = await client.nodes.setRouteReflector(node, { clusterId: "244.0.0.1" });
+    expect(set1.node.spec.bgp?.routeReflectorClusterID).toBe("244.0.0.1");
+    expect(set1.kubernetes.metadata.labels).toEqual({
+      zone: "a",
+      "projectcalico.org/RouteReflectorClusterID": "244.0.0.1",
+    });
+    await expect(
+      client.nodes.setRouteReflector(node, { clusterId: "10.0.0.0/8" }),
+    ).rejects.toMatchObject({
+      _tag: "Invalid",
+    });
+    const cleared = await client.nodes.clearRouteReflector(node);
+    expect(cleared.kubernetes.metadata.labels).toEqual({ zone: "a" });
+    expect(cleared.kubernetes.metadata.annotations).toEqual({ keep: "me" });
+    client.close();
+  });
+
+  it("keeps another writer's labels when a Node patch meets a 409", async () => {
+    const node = unique("node");
+    await raw.request({
+      method: "POST",
+      path: "/api/v1/nodes",
+      body: { metadata: { name: node } },
+    });
+    const proxy = await startFaultProxy({ target: cp.url, caData: cp.caData });
+    // our first PATCH waits; meanwhile another writer changes the Node, so it hits a 409
+    proxy.inject({
+      method: "PATCH",
+      path: `/api/v1/nodes/${node}`,
+      action: { kind: "delay", ms: 400 },
+    });
+    const client = await CalicoClient.connect({ kubeConfig: kubeConfigFor(cp, proxy.url) });
+    const ours = client.nodes.setRouteReflector(node, {
+      clusterId: "244.0.0.2",
+      label: { key: "route-reflector", value: "true" },
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    const other = await raw.request({
+      method: "PATCH",
+      path: `/api/v1/nodes/${node}`,
+      contentType: "application/merge-patch+json",
+      body: { metadata: { labels: { other: "writer" }, annotations: { "other/anno": "x" } } },
+    });
+    expect(other.status).toBe(200);
+    const result = await ours;
+    expect(result.kubernetes.metadata.labels).toMatchObject({
+      other: "writer",
+      "route-reflector": "true",
+    });
+    expect(result.kubernetes.metadata.annotations).toMatchObject({
+      "other/anno": "x",
+      "projectcalico.org/RouteReflectorClusterID": "244.0.0.2",
+    });
+    const patches = proxy.requests.filter((r) => r.method === "PATCH");
+    expect(patches.map((p) => p.status)).toEqual([409, 200]);
+    client.close();
+    await proxy.stop();
+  });
+
+  it("holds a Lease for one run at a time", async () => {
+    const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
+    const name = unique("run");
+    const ref = { name, namespace: "default" };
+    const a = await client.leases.acquire({ ...ref, holder: "run-a" }, { durationSeconds: 2 });
+    await expect(client.leases.acquire({ ...ref, holder: "run-b" })).rejects.toMatchObject({
+      _tag: "Conflict",
+      message: expect.stringMatching(/held by "run-a"/),
+    });
+    const renewed = await client.leases.renew(a);
+    expect(renewed.renewedAt.getTime()).toBeGreaterThanOrEqual(a.renewedAt.getTime());
+    await client.leases.release(renewed);
+    const b = await client.leases.acquire({ ...ref, holder: "run-b" }, { durationSeconds: 1 });
+    await expect(client.leases.renew(a)).rejects.toMatchObject({ _tag: "Conflict" });
+    await new Promise((r) => setTimeout(r, 1200));
+    // b stopped renewing: its claim expired, a may take over
+    const again = await client.leases.acquire({ ...ref, holder: "run-a" });
+    expect((await client.leases.read(ref))?.spec?.leaseTransitions).toBe(2);
+    await client.leases.release(again);
+    expect(b.holder).toBe("run-b");
+    client.close();
+  });
+
+  it("bgpStatus: times out and cleans up when no calico-node answers", async () => {
+    const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
+    const node = unique("silent");
+    const [result] = await client.bgpStatus([node], { timeoutMs: 1500 });
+    expect(result).toMatchObject({ node, ok: false, error: { _tag: "Timeout" } });
+    const left = [];
+    for await (const s of client.calicoNodeStatuses.list({
+      labelSelector: "app.kubernetes.io/managed-by=calicokit",
+    })) {
+      if (s.spec.node === node) left.push(s);
+    }
+    expect(left).toEqual([]);
+    client.close();
+  });
+
+  it("bgpStatus: reads per-peer state once the status is filled", async () => {
+    const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
+    const node = unique("worker");
+    const controller = new AbortController();
+    // play calico-node: fill each of our objects for this node through the status subresource
+    const filler = (async () => {
+      for await (const e of client.calicoNodeStatuses.watch({
+        labelSelector: "calicokit.io/purpose=bgp-status",
+        signal: controller.signal,
+      })) {
+        if (e.type !== "ADDED" || e.object.spec.node !== node) continue;
+        await client.calicoNodeStatuses.replaceStatus({
+          ...e.object,
+          status: {
+            lastUpdated: new Date().toISOString(),
+            bgp: {
+              numberEstablishedV4: 1,
+              numberNotEstablishedV4: 1,
+              numberEstablishedV6: 0,
+              numberNotEstablishedV6: 0,
+              peersV4: [
+                { peerIP: "10.0.0.2", type: "NodeMesh", state: "Established", since: "10:00:01" },
+                { peerIP: "10.0.0.3", type: "NodePeer", state: "Active", since: "10:00:02" },
+              ],
+            },
+          },
+        } as CalicoNodeStatus);
+      }
+    })().catch(() => undefined);
+    const [result] = await client.bgpStatus([node], { timeoutMs: 10_000 });
+    controller.abort();
+    await filler;
+    expect(result).toMatchObject({ node, ok: true, established: 1, notEstablished: 1 });
+    if (result?.ok) {
+      expect(result.peers).toEqual([
+        {
+          family: "v4",
+          peerIP: "10.0.0.2",
+          type: "NodeMesh",
+          state: "Established",
+          since: "10:00:01",
+        },
+        { family: "v4", peerIP: "10.0.0.3", type: "NodePeer", state: "Active", since: "10:00:02" },
+      ]);
+    }
+    client.close();
+  });
+
+  it("sweeps leftover status objects of ours, and only those", async () => {
+    const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
+    const ours = unique("leftover");
+    const foreign = unique("foreign");
+    const status = (name: string, labels: Record<string, string>) =>
+      ({
+        apiVersion: "projectcalico.org/v3",
+        kind: "CalicoNodeStatus",
+        metadata: { name, labels },
+        spec: { node: "n1", classes: ["BGP"], updatePeriodSeconds: 5 },
+      }) as CalicoNodeStatus;
+    await client.calicoNodeStatuses.create(
+      status(ours, {
+        "app.kubernetes.io/managed-by": "calicokit",
+        "calicokit.io/purpose": "bgp-status",
+      }),
+    );
+    await client.calicoNodeStatuses.create(status(foreign, {}));
+    const removed = await client.sweepBgpStatus({ olderThanMs: -60_000 });
+    expect(removed).toContain(ours);
+    expect(removed).not.toContain(foreign);
+    await client.calicoNodeStatuses.delete(foreign);
+    client.close();
+  });
+});
