@@ -1,3 +1,5 @@
+import type {} from "./vitest/ProvidedContext.js";
+
 export { calicoGroup, installCalicoCrds, loadCalicoCrds, statusMessage } from "./CalicoCrds.js";
 export {
   type CalicoApi,

@@ -1,4 +1,4 @@
-import * as https from "node:https";
+import { KubeHttp, statusMessage } from "@calicokit/testkit";
 import fc from "fast-check";
 import { describe, expect, inject, it } from "vitest";
 import { calicoKinds } from "../src/CalicoKind.js";
@@ -9,19 +9,6 @@ import { type ValidationIssue, validateResource } from "../src/Validation.js";
 // Whenever the API server rejects, validateResource must reject too; whenever calicokit alone
 // rejects, every issue must come from a libcalico-go rule (what the API server does not check).
 
-// Provided by @calicokit/testkit's global setup (declared here: @calicokit/types does not
-// depend on the testkit package, so its module augmentation is not in this program).
-interface ControlPlaneEndpoint {
-  readonly url: string;
-  readonly caData: string;
-  readonly admin: { readonly token: string };
-}
-declare module "vitest" {
-  interface ProvidedContext {
-    controlPlanes: Record<"v1" | "v3", ControlPlaneEndpoint>;
-  }
-}
-
 const controlPlanes = inject("controlPlanes");
 const runsPerKind = 300;
 const seed = 20261122;
@@ -31,37 +18,9 @@ interface Answer {
   readonly message: string;
 }
 
-function dryRunCreate(cp: ControlPlaneEndpoint, agent: https.Agent, path: string, body: unknown) {
-  return new Promise<Answer>((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const request = https.request(
-      new URL(`${path}?dryRun=All`, cp.url),
-      {
-        method: "POST",
-        agent,
-        headers: {
-          authorization: `Bearer ${cp.admin.token}`,
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(payload),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          let message = text;
-          try {
-            message = (JSON.parse(text) as { message?: string }).message ?? text;
-          } catch {}
-          resolve({ status: response.statusCode ?? 0, message });
-        });
-        response.on("error", reject);
-      },
-    );
-    request.on("error", reject);
-    request.end(payload);
-  });
+async function dryRunCreate(api: KubeHttp, path: string, body: unknown): Promise<Answer> {
+  const res = await api.request({ method: "POST", path: `${path}?dryRun=All`, body });
+  return { status: res.status, message: statusMessage(res.text) };
 }
 
 // ---- generators: each field is absent, valid, or a known kind of invalid ----
@@ -254,7 +213,7 @@ interface Mismatch {
 
 describe.each(["v1", "v3"] as const)("validateResource against the API server (%s CRDs)", (set) => {
   const cp = controlPlanes[set];
-  const agent = new https.Agent({ keepAlive: true, ca: cp.caData, maxSockets: 8 });
+  const api = new KubeHttp({ url: cp.url, caData: cp.caData, token: cp.admin.token });
   const apiVersion = set === "v3" ? "projectcalico.org/v3" : "crd.projectcalico.org/v1";
 
   it.each(Object.keys(generators) as (keyof typeof generators)[])(
@@ -277,7 +236,7 @@ describe.each(["v1", "v3"] as const)("validateResource against the API server (%
         const object = { apiVersion, kind, metadata: { name: objectName }, spec };
         const result = validateResource(object);
         // What calicokit would send: the normalised value when valid, else the object as given.
-        const answer = await dryRunCreate(cp, agent, path, result.ok ? result.value : object);
+        const answer = await dryRunCreate(api, path, result.ok ? result.value : object);
         if (answer.status >= 500 || answer.status === 409) {
           throw new Error(`unexpected ${answer.status} from the API server: ${answer.message}`);
         }

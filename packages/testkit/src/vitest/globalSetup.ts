@@ -1,13 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { type ControlPlane, type ControlPlaneInfo, startControlPlane } from "../ControlPlane.js";
-import type { CalicoCrdSet } from "../ToolPaths.js";
-
-declare module "vitest" {
-  interface ProvidedContext {
-    /** One running control plane per Calico CRD set, shared by the whole test run. */
-    controlPlanes: Record<CalicoCrdSet, ControlPlaneInfo>;
-  }
-}
+import type {} from "./ProvidedContext.js";
 
 /**
  * Vitest global setup: starts one control plane per Calico CRD set (v1 and v3, in parallel) for
