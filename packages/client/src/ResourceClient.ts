@@ -410,10 +410,8 @@ export class ResourceClient<T extends CalicoObject> {
           ...this.coordinates,
           name,
           ...dryRun(options),
-          body: {
-            ...(Object.keys(preconditions).length > 0 ? { preconditions } : {}),
-            ...(options.dryRun ? { dryRun: ["All"] } : {}),
-          },
+          // no body unless there are preconditions: an empty DeleteOptions costs a parse
+          ...(Object.keys(preconditions).length > 0 ? { body: { preconditions } } : {}),
         },
         Transport.callOptions(options),
       );
