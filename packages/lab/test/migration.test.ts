@@ -1,0 +1,192 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { calicoPath } from "../src/internal/LabObjects.js";
+import { Lab, type LabNodeStatus } from "../src/Lab.js";
+import { birdc, birdcBgp, established, waitFor } from "./support/birdc.js";
+
+const clusterID = "244.0.0.1";
+const protocolName = (prefix: string, ip: string) => `${prefix}_${ip.replaceAll(".", "_")}`;
+
+/** The body of `protocol bgp <name> ... { ... }` in a rendered BIRD config. */
+function protocolBlock(config: string, name: string): string {
+  const start = config.indexOf(`protocol bgp ${name} `);
+  if (start < 0) throw new Error(`no protocol ${name} in config`);
+  return config.slice(start, config.indexOf("\n}", start));
+}
+
+describe("mesh -> route reflectors, the documented manual procedure by hand (v3 API)", () => {
+  let lab: Lab;
+  let nodes: LabNodeStatus[];
+  let rrs: LabNodeStatus[];
+  let clients: LabNodeStatus[];
+
+  beforeAll(async () => {
+    lab = await Lab.up({
+      name: `migrate-${process.pid % 1000}`,
+      nodes: 4,
+      asNumber: 64512,
+      calicoApi: "v3",
+    });
+    nodes = [...lab.status().nodes];
+    rrs = nodes.slice(0, 2);
+    clients = nodes.slice(2);
+    await waitFor("full mesh", 20_000, () =>
+      nodes.every((n) => birdcBgp(n.birdSocket).filter(established).length === 3),
+    );
+  });
+
+  afterAll(async () => {
+    await lab?.down();
+  });
+
+  test("RRs serve their clients, the mesh is gone, and no route between non-RR nodes was lost", async () => {
+    const api = lab.http;
+    await lab.sampleRoutes();
+    const t0 = new Date();
+
+    // Step 1: label + cluster ID on the two RR nodes (one patch each, as Calico's e2e test does).
+    for (const rr of rrs) {
+      const res = await api.request({
+        method: "PATCH",
+        path: `/api/v1/nodes/${rr.name}`,
+        contentType: "application/merge-patch+json",
+        body: {
+          metadata: {
+            labels: { "route-reflector": "true" },
+            annotations: { "projectcalico.org/RouteReflectorClusterID": clusterID },
+          },
+        },
+      });
+      expect(res.status).toBe(200);
+    }
+    // Step 2: the BGPPeers (clients -> RRs, RRs <-> RRs).
+    for (const [name, nodeSelector] of [
+      ["peer-with-route-reflectors", "!has(route-reflector)"],
+      ["route-reflector-mesh", "has(route-reflector)"],
+    ] as const) {
+      const res = await api.request({
+        method: "POST",
+        path: calicoPath("v3", "bgppeers"),
+        body: {
+          apiVersion: "projectcalico.org/v3",
+          kind: "BGPPeer",
+          metadata: { name },
+          spec: { nodeSelector, peerSelector: "has(route-reflector)" },
+        },
+      });
+      expect(res.status).toBe(201);
+    }
+    // Step 3: wait for the client <-> RR sessions.
+    const rrSessions = await waitFor(
+      "client-RR sessions Established",
+      30_000,
+      () =>
+        clients.every((c) =>
+          rrs.every((rr) =>
+            birdcBgp(c.birdSocket).some(
+              (p) => p.name === protocolName("Node", rr.ipv4) && established(p),
+            ),
+          ),
+        ),
+      () => clients.map((c) => birdc(c.birdSocket, "show", "protocols")).join("\n"),
+    );
+    console.log(
+      `client<->RR sessions Established ${rrSessions} ms after the BGPPeers were created`,
+    );
+
+    // Step 4: disable the mesh on the default BGPConfiguration.
+    const mesh = await api.request({
+      method: "PATCH",
+      path: calicoPath("v3", "bgpconfigurations", "default"),
+      contentType: "application/merge-patch+json",
+      body: { spec: { nodeToNodeMeshEnabled: false } },
+    });
+    expect(mesh.status).toBe(200);
+    await waitFor("no Mesh_ protocol left", 15_000, () =>
+      nodes.every((n) => birdcBgp(n.birdSocket).every((p) => !p.name.startsWith("Mesh_"))),
+    );
+
+    // RRs: rr client for clients, plain iBGP to the other RR (same cluster ID); all Established.
+    for (const rr of rrs) {
+      const config = readFileSync(join(dirname(rr.birdSocket), "bird.cfg"), "utf8");
+      for (const client of clients) {
+        expect(protocolBlock(config, protocolName("Node", client.ipv4))).toMatch(
+          new RegExp(`rr client;[\\s\\S]*rr cluster id ${clusterID};`),
+        );
+      }
+      const other = rrs.find((o) => o.name !== rr.name);
+      if (!other) throw new Error("one RR only");
+      expect(protocolBlock(config, protocolName("Node", other.ipv4))).not.toContain("rr client");
+      await waitFor("RR sessions", 15_000, () => {
+        const bgp = birdcBgp(rr.birdSocket);
+        return bgp.length === 3 && bgp.every((p) => p.name.startsWith("Node_") && established(p));
+      });
+    }
+    for (const client of clients) {
+      const bgp = birdcBgp(client.birdSocket);
+      expect(bgp.map((p) => p.name).sort()).toEqual(rrs.map((rr) => protocolName("Node", rr.ipv4)));
+      expect(bgp.every(established)).toBe(true);
+    }
+
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await lab.sampleRoutes();
+    const gaps = lab.routeGaps({ since: t0 });
+    const rrNames = new Set(rrs.map((rr) => rr.name));
+    const clientGaps = gaps.filter((g) => !rrNames.has(g.node) && !rrNames.has(g.owner));
+    console.log(
+      "route gaps during the migration:",
+      JSON.stringify(
+        gaps.map((g) => ({ node: g.node, block: g.destination, owner: g.owner, ms: g.durationMs })),
+      ),
+    );
+    expect(clientGaps).toEqual([]);
+    // Every gap that did happen is closed again.
+    expect(gaps.filter((g) => g.end === undefined)).toEqual([]);
+  });
+
+  test("stopping an RR's BIRD turns its clients' sessions to it non-Established in CalicoNodeStatus within the period", async () => {
+    const client = clients[0];
+    const rr = rrs[0];
+    if (!client || !rr) throw new Error("no nodes");
+    const period = 2;
+    const path = calicoPath("v3", "caliconodestatuses");
+    const name = `status-${client.name}`;
+    await lab.http.request({
+      method: "POST",
+      path,
+      body: {
+        apiVersion: "projectcalico.org/v3",
+        kind: "CalicoNodeStatus",
+        metadata: { name },
+        spec: { node: client.name, classes: ["BGP"], updatePeriodSeconds: period },
+      },
+    });
+    type Peer = { peerIP: string; type: string; state?: string };
+    const peers = async () => {
+      const res = await lab.http.request({ method: "GET", path: `${path}/${name}` });
+      return res.json<{ status?: { bgp?: { peersV4?: Peer[] } } }>().status?.bgp?.peersV4 ?? [];
+    };
+    await waitFor("status shows both RRs Established", 10_000, async () => {
+      const list = await peers();
+      return (
+        list.length === 2 && list.every((p) => p.state === "Established" && p.type === "NodePeer")
+      );
+    });
+    const stoppedAt = Date.now();
+    await lab.stopBird(rr.name);
+    const elapsed = await waitFor(
+      "status shows the RR session down",
+      period * 1000 + 2000,
+      async () => (await peers()).some((p) => p.peerIP === rr.ipv4 && p.state !== "Established"),
+    );
+    console.log(
+      `RR BIRD stopped: the client's CalicoNodeStatus showed it non-Established after ${elapsed} ms (period ${period} s); birdc: ${JSON.stringify(birdcBgp(client.birdSocket))}`,
+    );
+    expect(Date.now() - stoppedAt).toBeLessThanOrEqual(period * 1000 + 2000);
+    await lab.startBird(rr.name);
+    await waitFor("status shows the RR back", 20_000, async () =>
+      (await peers()).every((p) => p.state === "Established"),
+    );
+  });
+});
