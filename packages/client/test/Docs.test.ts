@@ -44,13 +44,14 @@ describe("docs/client.md", () => {
       .split("\n")
       .filter((line) => !line.startsWith("import "))
       .join("\n");
-    const names = Object.keys(clientModule);
-    const run = new AsyncFunction(...names, stripTypeScriptTypes(body));
+    // the examples' imports, provided as parameters
+    const scope = Object.entries(clientModule);
+    const run = new AsyncFunction(...scope.map(([name]) => name), stripTypeScriptTypes(body));
     const logged: unknown[] = [];
     const log = console.log;
     console.log = (...args: unknown[]) => logged.push(args);
     try {
-      await run(...names.map((n) => clientModule[n as keyof typeof clientModule]));
+      await run(...scope.map(([, value]) => value));
     } finally {
       console.log = log;
     }
