@@ -28,6 +28,7 @@ import {
   type LabNodeSpec,
 } from "./internal/LabObjects.js";
 import { type NodeFiles, nodeFiles } from "./internal/NodeFiles.js";
+import { privilegeProblem } from "./internal/Privileges.js";
 import { LabAgent } from "./LabAgent.js";
 import { LabError } from "./LabError.js";
 import { LabNetwork, type NodeLink } from "./LabNetwork.js";
@@ -541,15 +542,12 @@ function zoneOf(options: LabOptions, index: number): string {
 
 /** Network namespaces need CAP_SYS_ADMIN and CAP_NET_ADMIN (in practice: root). */
 function assertPrivileged(): void {
-  if (process.getuid?.() === 0) return;
-  const capEff = /CapEff:\s*([0-9a-f]+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
-  const caps = BigInt(`0x${capEff ?? "0"}`);
-  const has = (bit: number) => (caps >> BigInt(bit)) & 1n;
-  if (has(21) && has(12)) return; // CAP_SYS_ADMIN, CAP_NET_ADMIN
+  const problem = privilegeProblem(process.getuid?.(), readFileSync("/proc/self/status", "utf8"));
+  if (problem === undefined) return;
   throw new LabError(
     "NotPrivileged",
-    "the lab creates network namespaces and runs BIRD in them, which needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN)",
-    "run as root (sudo -E), or in a container started with --privileged",
+    `the lab creates network namespaces and runs BIRD in them, which needs root (${problem})`,
+    "run as root (sudo -E), or in a container with CAP_SYS_ADMIN and CAP_NET_ADMIN (e.g. --privileged)",
   );
 }
 
