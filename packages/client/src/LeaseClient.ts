@@ -90,7 +90,7 @@ export class LeaseClient {
     const now = new V1MicroTime(Date.now());
     const existing = await this.read(ref, options);
     if (existing === undefined) {
-      const created = await this.write("create", ref, options.signal, () =>
+      const created = await this.write("create", ref, options.signal, wrote(ref.holder, now), () =>
         this.transport.coordination.createNamespacedLease(
           {
             namespace: ref.namespace,
@@ -123,7 +123,7 @@ export class LeaseClient {
       }
     }
     const ours = holder === ref.holder;
-    const updated = await this.write("update", ref, options.signal, () =>
+    const updated = await this.write("update", ref, options.signal, wrote(ref.holder, now), () =>
       this.transport.coordination.replaceNamespacedLease(
         {
           name: ref.name,
@@ -156,15 +156,21 @@ export class LeaseClient {
         { code: 409, target: this.target("update", lease) },
       );
     }
-    const updated = await this.write("update", lease, options.signal, () =>
-      this.transport.coordination.replaceNamespacedLease(
-        {
-          name: lease.name,
-          namespace: lease.namespace,
-          body: { ...current, spec: { ...current.spec, renewTime: new V1MicroTime(Date.now()) } },
-        },
-        Transport.callOptions(options),
-      ),
+    const renewTime = new V1MicroTime(Date.now());
+    const updated = await this.write(
+      "update",
+      lease,
+      options.signal,
+      wrote(lease.holder, renewTime),
+      () =>
+        this.transport.coordination.replaceNamespacedLease(
+          {
+            name: lease.name,
+            namespace: lease.namespace,
+            body: { ...current, spec: { ...current.spec, renewTime } },
+          },
+          Transport.callOptions(options),
+        ),
     );
     return held(lease, updated, lease.durationSeconds);
   }
@@ -174,7 +180,7 @@ export class LeaseClient {
     const current = await this.read(lease, options);
     if (current?.spec?.holderIdentity !== lease.holder) return;
     const { holderIdentity: _holder, ...rest } = current.spec;
-    await this.write("update", lease, options.signal, () =>
+    await this.write("update", lease, options.signal, wrote(undefined, rest.renewTime), () =>
       this.transport.coordination.replaceNamespacedLease(
         {
           name: lease.name,
@@ -187,29 +193,38 @@ export class LeaseClient {
   }
 
   /**
-   * One write with retries; a 409 is a lost race (someone else wrote in between) and is
-   * reported as it is, never retried.
+   * One write with retries. A 409 is either a lost race (someone else wrote in between:
+   * reported, never retried) or our own earlier attempt that landed before its answer was
+   * lost: the Lease then already holds what we wrote (`landed`), which is the success.
    */
   private async write(
     verb: string,
     ref: LeaseRef,
     signal: AbortSignal | undefined,
+    landed: (lease: V1Lease) => boolean,
     op: () => Promise<V1Lease>,
   ): Promise<V1Lease> {
     try {
       return await this.call(verb, ref, signal, op);
     } catch (error) {
       const failure = fromUnknown(error, this.target(verb, ref));
-      if (failure._tag === "AlreadyExists" || failure._tag === "Conflict") {
-        throw new CalicoClientError(
-          "Conflict",
-          `another holder wrote lease ${ref.namespace}/${ref.name} at the same time: ${failure.detail}`,
-          { code: 409, target: this.target(verb, ref), cause: error },
-        );
-      }
-      throw failure;
+      if (failure._tag !== "AlreadyExists" && failure._tag !== "Conflict") throw failure;
+      const now = await this.read(ref, signal ? { signal } : {});
+      if (now !== undefined && landed(now)) return now;
+      throw new CalicoClientError(
+        "Conflict",
+        `another holder wrote lease ${ref.namespace}/${ref.name} at the same time: ${failure.detail}`,
+        { code: 409, target: this.target(verb, ref), cause: error },
+      );
     }
   }
+}
+
+/** The Lease carries this holder and this renewTime: a write of ours is in it. */
+function wrote(holder: string | undefined, renewTime: Date | undefined) {
+  return (lease: V1Lease) =>
+    lease.spec?.holderIdentity === holder &&
+    new Date(lease.spec?.renewTime ?? 0).getTime() === new Date(renewTime ?? 0).getTime();
 }
 
 function expiry(lease: V1Lease): number {
