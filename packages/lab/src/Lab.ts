@@ -119,7 +119,7 @@ export class Lab {
   private readonly nodes = new Map<string, LabNode>();
   private agent: LabAgent | undefined;
   private probe: RouteProbe | undefined;
-  private readonly errors: Error[] = [];
+  private readonly errorLog: Error[] = [];
   private downed = false;
 
   private constructor(
@@ -157,10 +157,12 @@ export class Lab {
       for (let index = 1; index <= options.nodes; index++) {
         await lab.createNode(index, zoneOf(options, index), {});
       }
+      const links = [...lab.nodes.values()].map((node) => node.link);
+      await network.linkNeighbors(links, links);
       lab.agent = await lab.startAgentInstance();
       await forEachLimited([...lab.nodes.values()], 4, (node) => lab.startBirds(node));
       if (options.routeProbe !== false) {
-        lab.probe = new RouteProbe();
+        lab.probe = new RouteProbe((error) => lab.recordError(error));
         lab.probe.setNodes(lab.probedNodes());
       }
       return lab;
@@ -221,9 +223,12 @@ export class Lab {
     return this.controlPlane.http();
   }
 
-  /** Errors the agent met (rejected configs, failed status writes), oldest first. */
-  get agentErrors(): readonly Error[] {
-    return this.errors;
+  /**
+   * What went wrong in the background (rejected configs, failed status writes, route tables the
+   * probe could not read), oldest first, at most 200.
+   */
+  get errors(): readonly Error[] {
+    return this.errorLog;
   }
 
   /** The route probe's gaps since `since` (default: since the lab came up). */
@@ -304,6 +309,10 @@ export class Lab {
       throw new LabError("InvalidOptions", `a lab holds at most ${maxLabNodes} nodes`);
     }
     const node = await this.createNode(index, options.zone ?? zoneOf(this.options, index), options);
+    await this.network.linkNeighbors(
+      [node.link],
+      [...this.nodes.values()].map((n) => n.link),
+    );
     await this.waitForConfig(node);
     await this.startBirds(node);
     this.probe?.setNodes(this.probedNodes());
@@ -449,10 +458,7 @@ export class Lab {
       http: this.http,
       calicoApi: this.calicoApi,
       nodes: () => new Map([...this.nodes].map(([name, node]) => [name, node.files])),
-      onError: (error) => {
-        this.errors.push(error);
-        if (this.errors.length > 200) this.errors.shift();
-      },
+      onError: (error) => this.recordError(error),
     });
   }
 
@@ -490,6 +496,11 @@ export class Lab {
       });
       node.birds.set(family, bird);
     }
+  }
+
+  private recordError(error: Error): void {
+    this.errorLog.push(error);
+    if (this.errorLog.length > 200) this.errorLog.shift();
   }
 
   private probedNodes() {

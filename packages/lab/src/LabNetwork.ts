@@ -6,7 +6,7 @@ import { labSubnetV4, labSubnetV6PrefixLength } from "./internal/LabAddressing.j
 /** One node's place on the lab network. */
 export interface NodeLink {
   readonly name: string;
-  /** 1-based; names the hub-side veth (`v<index>`). */
+  /** 1-based; names the hub-side veth (`v<index>`) and sets the MAC (`02:ca:1c:00:<index>`). */
   readonly index: number;
   readonly netns: string;
   readonly ipv4: string;
@@ -62,6 +62,7 @@ export class LabNetwork {
     ]);
     await mustRun("ip", ["-n", this.hub, "link", "set", hubEnd, "master", "br0", "up"]);
     await mustRun("ip", ["-n", netns, "link", "set", "lo", "up"]);
+    await mustRun("ip", ["-n", netns, "link", "set", "eth0", "address", macOf(node.index)]);
     await mustRun("ip", [
       ...["-n", netns, "addr", "add", `${node.ipv4}/${labSubnetV4.prefixLength}`],
       ...["dev", "eth0"],
@@ -75,6 +76,29 @@ export class LabNetwork {
     }
     await mustRun("ip", ["-n", netns, "link", "set", "eth0", "up"]);
     return netns;
+  }
+
+  /**
+   * Gives each node permanent neighbor (ARP/NDP) entries for the other nodes, so nothing is
+   * resolved by broadcast. On one kernel, 50 nodes ARPing each other at once flood the bridge
+   * past the host's packet backlog (net.core.netdev_max_backlog) and drop SYNs, which turns a
+   * 2-second convergence into minutes of TCP back-off; real hosts have a wire each.
+   * `nodes` get entries for every node of `all` (the others get one for each of `nodes`).
+   */
+  async linkNeighbors(nodes: readonly NodeLink[], all: readonly NodeLink[]): Promise<void> {
+    const entries = (node: NodeLink) =>
+      [`neigh replace ${node.ipv4} lladdr ${macOf(node.index)} dev eth0 nud permanent`].concat(
+        node.ipv6 === undefined
+          ? []
+          : [`neigh replace ${node.ipv6} lladdr ${macOf(node.index)} dev eth0 nud permanent`],
+      );
+    const added = new Set(nodes.map((n) => n.name));
+    for (const node of all) {
+      const peers = added.has(node.name) ? all : nodes;
+      const script = peers.filter((p) => p.name !== node.name).flatMap(entries);
+      if (script.length > 0)
+        await mustRun("ip", ["-n", node.netns, "-batch", "-"], `${script.join("\n")}\n`);
+    }
   }
 
   /** Kills what still runs in the node's namespace and deletes it (its veth pair goes too). */
@@ -154,6 +178,12 @@ export class LabNetwork {
     for (const netns of ordered) await deleteNetns(netns);
     return ordered;
   }
+}
+
+/** A locally administered MAC derived from the node index. */
+function macOf(index: number): string {
+  const byte = (n: number) => n.toString(16).padStart(2, "0");
+  return `02:ca:1c:00:${byte(Math.floor(index / 256))}:${byte(index % 256)}`;
 }
 
 function addressPairs(node: NodeLink): [string, string][] {

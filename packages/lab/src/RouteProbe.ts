@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { runCommand } from "./internal/Command.js";
 import { GapLedger, type RouteGap } from "./internal/GapLedger.js";
+import { LabError } from "./LabError.js";
 
 export type { RouteGap } from "./internal/GapLedger.js";
 
@@ -49,6 +50,9 @@ export class RouteProbe {
   private readonly watchers = new Map<string, Watcher>();
   private nodes: readonly ProbedNode[] = [];
   private stopped = false;
+
+  /** `onError` hears of tables that could not be read (the gap state then stays as it was). */
+  constructor(private readonly onError?: (error: Error) => void) {}
 
   /** Sets the nodes to watch: new ones start being watched, removed ones stop. */
   setNodes(nodes: readonly ProbedNode[]): void {
@@ -129,7 +133,7 @@ export class RouteProbe {
   private read(watcher: Watcher | undefined): void {
     if (watcher === undefined || watcher.reading) return;
     watcher.reading = this.readTable(watcher)
-      .catch(() => undefined)
+      .catch((error: Error) => this.onError?.(error))
       .finally(() => {
         watcher.reading = undefined;
         if (watcher.eventAt !== undefined) this.read(watcher);
@@ -142,7 +146,7 @@ export class RouteProbe {
     watcher.eventAt = undefined;
     const ipv6 = this.nodes.some((n) => n.blocks.some((b) => b.includes(":")));
     const present = await unicastDestinations(watcher.node.netns, ipv6);
-    if (present !== undefined && this.watchers.get(watcher.node.name) === watcher) {
+    if (this.watchers.get(watcher.node.name) === watcher) {
       // A change seen after an event happened at the event, not when the table was read.
       this.ledger.observe(watcher.node.name, present, eventAt ?? at);
     }
@@ -155,11 +159,13 @@ interface IpRoute {
 }
 
 /** Destinations of the unicast routes in a namespace's main tables (IPv4 and IPv6). */
-async function unicastDestinations(netns: string, ipv6: boolean): Promise<Set<string> | undefined> {
+async function unicastDestinations(netns: string, ipv6: boolean): Promise<Set<string>> {
   const present = new Set<string>();
   for (const family of ipv6 ? ["-4", "-6"] : ["-4"]) {
     const result = await runCommand("ip", ["-n", netns, family, "-j", "route", "show"]);
-    if (result.code !== 0) return undefined;
+    if (result.code !== 0) {
+      throw new LabError("CommandFailed", `reading routes in ${netns}: ${result.stderr.trim()}`);
+    }
     for (const route of JSON.parse(result.stdout || "[]") as IpRoute[]) {
       if (route.type === undefined || route.type === "unicast") present.add(route.dst);
     }

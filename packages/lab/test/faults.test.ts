@@ -136,7 +136,7 @@ describe("lab faults (3 nodes, v3 API)", () => {
     expect(affinities.text).not.toContain("node-4");
   });
 
-  test("the agent reported no errors", () => {
-    expect(lab.agentErrors.map((e) => e.message)).toEqual([]);
+  test("the agent and the probe reported no errors", () => {
+    expect(lab.errors.map((e) => e.message)).toEqual([]);
   });
 });

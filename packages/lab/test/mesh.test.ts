@@ -51,7 +51,14 @@ describe.each(["v3", "v1"] as const)("4-node mesh lab (%s API)", (calicoApi) => 
     ]);
     const now = new Date();
     await lab.sampleRoutes();
-    expect(lab.routeGaps({ since: now })).toEqual([]);
+    const gaps = lab.routeGaps({ since: now });
+    if (gaps.length > 0) {
+      console.log(
+        JSON.stringify(gaps),
+        lab.errors.map((e) => e.message),
+      );
+    }
+    expect(gaps).toEqual([]);
   });
 
   test("a CalicoNodeStatus reports the same peers as birdc show protocols", async () => {

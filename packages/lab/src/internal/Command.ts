@@ -7,26 +7,43 @@ export interface CommandResult {
   readonly stderr: string;
 }
 
-/** Runs a program (no shell) and collects its output; never throws for a non-zero exit. */
-export function runCommand(program: string, args: readonly string[]): Promise<CommandResult> {
+/**
+ * Runs a program (no shell) and collects its output; never throws for a non-zero exit.
+ * `input` is written to its stdin (e.g. an `ip -batch -` script).
+ */
+export function runCommand(
+  program: string,
+  args: readonly string[],
+  input?: string,
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    execFile(program, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") {
-        reject(
-          error.code === "ENOENT"
-            ? new LabError("ToolMissing", `${program} is not installed`, toolHint(program))
-            : error,
-        );
-        return;
-      }
-      resolve({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr });
-    });
+    const child = execFile(
+      program,
+      args,
+      { maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== "number") {
+          reject(
+            error.code === "ENOENT"
+              ? new LabError("ToolMissing", `${program} is not installed`, toolHint(program))
+              : error,
+          );
+          return;
+        }
+        resolve({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr });
+      },
+    );
+    child.stdin?.end(input);
   });
 }
 
 /** Like `runCommand`, but a non-zero exit is a `CommandFailed` error quoting stderr. */
-export async function mustRun(program: string, args: readonly string[]): Promise<string> {
-  const result = await runCommand(program, args);
+export async function mustRun(
+  program: string,
+  args: readonly string[],
+  input?: string,
+): Promise<string> {
+  const result = await runCommand(program, args, input);
   if (result.code !== 0) {
     throw new LabError(
       "CommandFailed",
