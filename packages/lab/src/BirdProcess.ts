@@ -124,7 +124,7 @@ export class BirdProcess {
   }
 }
 
-export function birdProgram(family: BirdFamily): string {
+function birdProgram(family: BirdFamily): string {
   return family === 4 ? "bird" : "bird6";
 }
 

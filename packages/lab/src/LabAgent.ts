@@ -55,7 +55,6 @@ export class LabAgent {
   private stopped = false;
   private readonly pendingReload = new Set<string>();
   private computed: ReadonlyMap<string, NodeBgp> = new Map();
-  private syncCount = 0;
 
   private constructor(private readonly options: LabAgentOptions) {
     const path = (plural: string) => calicoPath(options.calicoApi, plural);
@@ -97,11 +96,6 @@ export class LabAgent {
     return this.computed;
   }
 
-  /** How many syncs ran (tests wait on it). */
-  get syncs(): number {
-    return this.syncCount;
-  }
-
   /** Re-renders now, e.g. after the lab added a node; resolves when that sync is done. */
   async resync(): Promise<void> {
     this.reporter?.rescan();
@@ -138,7 +132,6 @@ export class LabAgent {
 
   private async sync(): Promise<void> {
     this.dirty = false;
-    this.syncCount++;
     this.computed = computeClusterBgp(this.snapshot());
     const work: [string, NodeFiles, NodeBgp][] = [];
     for (const [name, files] of this.options.nodes()) {

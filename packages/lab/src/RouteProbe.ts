@@ -95,11 +95,6 @@ export class RouteProbe {
     for (const watcher of this.watchers.values()) this.unwatch(watcher);
   }
 
-  /** The nodes being watched. */
-  get watched(): readonly ProbedNode[] {
-    return this.nodes;
-  }
-
   private watch(node: ProbedNode): void {
     const monitor = spawn("ip", ["-n", node.netns, "monitor", "route"], {
       stdio: ["ignore", "pipe", "ignore"],
