@@ -106,12 +106,35 @@ export function isGoIPv4(bytes: Uint8Array): boolean {
   return bytes[10] === 0xff && bytes[11] === 0xff;
 }
 
-function hostBitsClear(bytes: Uint8Array, from: number, prefix: number): boolean {
-  for (let bit = prefix; bit < (16 - from) * 8; bit++) {
-    const byte = bytes[from + (bit >> 3)] ?? 0;
-    if ((byte >> (7 - (bit & 7))) & 1) return false;
+/** libcalico-go's `IP.Version()`: 4 when Go's `To4()` succeeds (IPv4-mapped IPv6 too), else 6. */
+export function goAddressVersion(address: GoAddress): 4 | 6 {
+  return isGoIPv4(address.bytes) ? 4 : 6;
+}
+
+/**
+ * The address with every bit below the prefix cleared (Go's `IP.Mask`). The prefix counts from
+ * the start of the family's width: the last 4 bytes for dotted IPv4, all 16 otherwise.
+ */
+export function maskHostBits(address: GoAddress, prefix: number): Uint8Array {
+  const masked = Uint8Array.from(address.bytes);
+  for (let bit = (address.dotted ? 96 : 0) + prefix; bit < 128; bit++) {
+    masked[bit >> 3] = (masked[bit >> 3] ?? 0) & ~(0x80 >> (bit & 7));
   }
-  return true;
+  return masked;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** True when no host bit is set below the prefix (the address is the network itself). */
+export function hostBitsClear(address: GoAddress, prefix: number): boolean {
+  return sameBytes(maskHostBits(address, prefix), address.bytes);
+}
+
+/** Go's `IPNet.Contains` for a network and an address written in the same family. */
+export function goNetworkContains(network: GoAddress, prefix: number, address: GoAddress): boolean {
+  return sameBytes(maskHostBits(network, prefix), maskHostBits(address, prefix));
 }
 
 /** Go's `net.ParseCIDR`: address, then `/`, then a decimal prefix (leading zeros allowed). */
@@ -129,15 +152,14 @@ export function parseGoCidr(text: string): { address: GoAddress; prefix: number 
 export function parseGoCidrOrIp(text: string): GoCidrOrIp | undefined {
   const cidr = parseGoCidr(text);
   if (cidr !== undefined) {
-    const { bytes, dotted } = cidr.address;
     return {
-      version: isGoIPv4(bytes) ? 4 : 6,
-      strictlyMasked: hostBitsClear(bytes, dotted ? 12 : 0, cidr.prefix),
+      version: goAddressVersion(cidr.address),
+      strictlyMasked: hostBitsClear(cidr.address, cidr.prefix),
     };
   }
   const address = parseGoAddress(text);
   if (address === undefined) return undefined;
-  return { version: isGoIPv4(address.bytes) ? 4 : 6, strictlyMasked: true };
+  return { version: goAddressVersion(address), strictlyMasked: true };
 }
 
 /** Dotted text of an IPv4 address held as 16 bytes (Go's `IP.String()` for `To4()` addresses). */

@@ -1,4 +1,14 @@
-import { isGoIPv4, parseGoAddress, parseGoCidr } from "../node/GoNet.js";
+import {
+  formatGoIPv4,
+  type GoAddress,
+  goAddressVersion,
+  goNetworkContains,
+  hostBitsClear,
+  isGoIPv4,
+  maskHostBits,
+  parseGoAddress,
+  parseGoCidr,
+} from "../node/GoNet.js";
 
 // The three CIDR parsers a Calico resource meets, all built on Go's own rules (GoNet):
 // - libcalico-go: Go's net.ParseIP / net.ParseCIDR;
@@ -50,40 +60,26 @@ export function parseCelCidr(text: string): Cidr | undefined {
   return cidr;
 }
 
-function bitAt(bytes: Uint8Array, bit: number): number {
-  return ((bytes[bit >> 3] ?? 0) >> (7 - (bit & 7))) & 1;
-}
-
-/** Offset in bits of the prefix inside the 16 bytes (96 for IPv4). */
-function firstBit(cidr: Cidr): number {
-  return cidr.family === 4 ? 96 : 0;
+// The family is how the address was written, so a Cidr is a Go address with its prefix.
+function goAddress(cidr: Cidr): GoAddress {
+  return { bytes: cidr.bytes, dotted: cidr.family === 4 };
 }
 
 /** True if no host bit is set below the prefix length. */
 export function isMasked(cidr: Cidr): boolean {
-  for (let bit = firstBit(cidr) + cidr.prefixLength; bit < 128; bit++) {
-    if (bitAt(cidr.bytes, bit) === 1) return false;
-  }
-  return true;
+  return hostBitsClear(goAddress(cidr), cidr.prefixLength);
 }
 
 /** CEL `network.containsIP(address)`: false when the families differ. */
 export function cidrContains(network: Cidr, address: Cidr): boolean {
   if (network.family !== address.family) return false;
-  const start = firstBit(network);
-  for (let bit = start; bit < start + network.prefixLength; bit++) {
-    if (bitAt(network.bytes, bit) !== bitAt(address.bytes, bit)) return false;
-  }
-  return true;
+  return goNetworkContains(goAddress(network), network.prefixLength, goAddress(address));
 }
 
 /** Go's `IPNet.String()` of the masked network, e.g. "10.0.0.0/8" or "fd00::/64". */
 export function formatMaskedCidr(cidr: Cidr): string {
-  const masked = new Uint8Array(cidr.bytes);
-  for (let bit = firstBit(cidr) + cidr.prefixLength; bit < 128; bit++) {
-    masked[bit >> 3] = (masked[bit >> 3] ?? 0) & ~(1 << (7 - (bit & 7)));
-  }
-  const address = cidr.family === 4 ? masked.subarray(12).join(".") : formatIpv6(masked);
+  const masked = maskHostBits(goAddress(cidr), cidr.prefixLength);
+  const address = cidr.family === 4 ? formatGoIPv4(masked) : formatIpv6(masked);
   return `${address}/${cidr.prefixLength}`;
 }
 
@@ -111,6 +107,5 @@ function formatIpv6(bytes: Uint8Array): string {
 /** libcalico-go's `net.IP.Version()` of an address text: IPv4-mapped IPv6 counts as 4; 0 if invalid. */
 export function goIpVersion(text: string): 0 | 4 | 6 {
   const address = parseGoAddress(text);
-  if (address === undefined) return 0;
-  return isGoIPv4(address.bytes) ? 4 : 6;
+  return address === undefined ? 0 : goAddressVersion(address);
 }
