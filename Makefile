@@ -23,7 +23,7 @@ export CALICOKIT_TOOLS_BIN := $(BIN)
 export TURBO_TELEMETRY_DISABLED := 1
 export DO_NOT_TRACK := 1
 
-.PHONY: help bootstrap test test-unit lint typecheck build bench demo clean system-packages
+.PHONY: help bootstrap test test-unit lint typecheck build bench demo control-plane clean system-packages
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -71,8 +71,11 @@ test-unit: $(DEPS_STAMP) ## unit tests only (no control plane)
 bench: bootstrap build ## benchmarks in bench/
 	pnpm --filter @calicokit/bench bench
 
-demo: bootstrap build ## the main job: a local lab cluster and a mesh to route-reflector migration
-	node packages/testkit/dist/main.js v3
+demo: bootstrap build ## a local lab cluster (real BIRD) and a mesh -> route-reflector migration, live
+	node packages/lab/dist/demo.js
+
+control-plane: bootstrap build ## a test control plane (Calico v3 CRDs) held until Ctrl-C, for poking at
+	node packages/testkit/dist/main.js v3 --hold
 
 clean: ## remove build output and the bootstrapped toolchain
 	rm -rf $(TOOLS) node_modules packages/*/node_modules apps/*/node_modules bench/node_modules packages/*/dist apps/*/dist .turbo .state

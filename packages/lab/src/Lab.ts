@@ -5,6 +5,8 @@ import { delimiter, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type ControlPlane, type KubeHttp, startControlPlane } from "@calicokit/testkit";
 import { BirdProcess, type BirdStopMode } from "./BirdProcess.js";
+import { birdQuery } from "./internal/BirdControl.js";
+import { type CalicoPeerRow, calicoPeerRows, protocolRows } from "./internal/BirdOutput.js";
 import { toolHint } from "./internal/Command.js";
 import {
   labSubnetV4,
@@ -77,6 +79,16 @@ export interface LabStatus {
   readonly kubeconfig: string;
   readonly calicoApi: LabCalicoApi;
   readonly nodes: readonly LabNodeStatus[];
+}
+
+/** One of a node's Calico BGP sessions as its BIRD reports it (`birdc show protocols`). */
+export interface LabBgpSession {
+  /** `Mesh_10_99_0_2`, `Node_...`, `Global_...`. */
+  readonly name: string;
+  readonly kind: CalicoPeerRow["kind"];
+  /** BIRD's BGP state word and last error, e.g. `Established` or `Active Socket: ...`. */
+  readonly info: string;
+  readonly established: boolean;
 }
 
 /** Options of `lab.addNode`. */
@@ -216,6 +228,20 @@ export class Lab {
         };
       }),
     };
+  }
+
+  /**
+   * A node's Calico BGP sessions, read from its BIRD now (IPv4 unless `family` is 6): what
+   * `calicoctl node status` shows on that node.
+   */
+  async bgpSessions(node: string, family: 4 | 6 = 4): Promise<LabBgpSession[]> {
+    const socket = this.node(node).files.socket[family];
+    return calicoPeerRows(protocolRows(await birdQuery(socket, "show protocols"))).map((row) => ({
+      name: row.name,
+      kind: row.kind,
+      info: row.info,
+      established: row.state === "up" && row.info.startsWith("Established"),
+    }));
   }
 
   /** The admin API client of the lab's API server. */

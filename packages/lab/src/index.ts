@@ -31,8 +31,17 @@ export {
   reconfigureBird,
 } from "./BirdProcess.js";
 export {
+  documentedPeerNames,
+  type ProcedureEvent,
+  type ProcedureOptions,
+  type ProcedureStep,
+  type RouteReflectorChoice,
+  runDocumentedProcedure,
+} from "./DocumentedProcedure.js";
+export {
   type AddNodeOptions,
   Lab,
+  type LabBgpSession,
   type LabNodeStatus,
   type LabOptions,
   type LabStatus,

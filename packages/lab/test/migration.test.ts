@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { runDocumentedProcedure } from "../src/DocumentedProcedure.js";
 import { calicoPath } from "../src/internal/LabObjects.js";
 import { Lab, type LabNodeStatus } from "../src/Lab.js";
-import { birdc, birdcBgp, established, waitFor } from "./support/birdc.js";
+import { birdcBgp, established, waitFor } from "./support/birdc.js";
 
 const clusterID = "244.0.0.1";
 const protocolName = (prefix: string, ip: string) => `${prefix}_${ip.replaceAll(".", "_")}`;
@@ -41,71 +42,36 @@ describe("mesh -> route reflectors, the documented manual procedure by hand (v3 
   });
 
   test("RRs serve their clients, the mesh is gone, and no route between non-RR nodes was lost", async () => {
-    const api = lab.http;
     await lab.sampleRoutes();
     const t0 = new Date();
 
-    // Step 1: label + cluster ID on the two RR nodes (one patch each, as Calico's e2e test does).
-    for (const rr of rrs) {
-      const res = await api.request({
-        method: "PATCH",
-        path: `/api/v1/nodes/${rr.name}`,
-        contentType: "application/merge-patch+json",
-        body: {
-          metadata: {
-            labels: { "route-reflector": "true" },
-            annotations: { "projectcalico.org/RouteReflectorClusterID": clusterID },
-          },
+    // Steps 1-4 of the documented procedure, through the API; verified below with birdc itself.
+    const steps: number[] = [];
+    await runDocumentedProcedure(
+      lab,
+      { routeReflectors: rrs.map((rr) => rr.name), clusterId: clusterID },
+      {
+        onEvent: (e) => {
+          if (e.kind === "done") steps.push(e.step);
+          if (e.kind === "done" && e.step === 3) {
+            console.log(`client<->RR sessions Established ${e.ms} ms after the BGPPeers`);
+          }
         },
-      });
-      expect(res.status).toBe(200);
-    }
-    // Step 2: the BGPPeers (clients -> RRs, RRs <-> RRs).
-    for (const [name, nodeSelector] of [
-      ["peer-with-route-reflectors", "!has(route-reflector)"],
-      ["route-reflector-mesh", "has(route-reflector)"],
-    ] as const) {
-      const res = await api.request({
-        method: "POST",
-        path: calicoPath("v3", "bgppeers"),
-        body: {
-          apiVersion: "projectcalico.org/v3",
-          kind: "BGPPeer",
-          metadata: { name },
-          spec: { nodeSelector, peerSelector: "has(route-reflector)" },
-        },
-      });
-      expect(res.status).toBe(201);
-    }
-    // Step 3: wait for the client <-> RR sessions.
-    const rrSessions = await waitFor(
-      "client-RR sessions Established",
-      30_000,
-      () =>
-        clients.every((c) =>
-          rrs.every((rr) =>
-            birdcBgp(c.birdSocket).some(
-              (p) => p.name === protocolName("Node", rr.ipv4) && established(p),
-            ),
+      },
+    );
+    expect(steps).toEqual([1, 2, 3, 4]);
+    expect(
+      clients.every((c) =>
+        rrs.every((rr) =>
+          birdcBgp(c.birdSocket).some(
+            (p) => p.name === protocolName("Node", rr.ipv4) && established(p),
           ),
         ),
-      () => clients.map((c) => birdc(c.birdSocket, "show", "protocols")).join("\n"),
-    );
-    console.log(
-      `client<->RR sessions Established ${rrSessions} ms after the BGPPeers were created`,
-    );
-
-    // Step 4: disable the mesh on the default BGPConfiguration.
-    const mesh = await api.request({
-      method: "PATCH",
-      path: calicoPath("v3", "bgpconfigurations", "default"),
-      contentType: "application/merge-patch+json",
-      body: { spec: { nodeToNodeMeshEnabled: false } },
-    });
-    expect(mesh.status).toBe(200);
-    await waitFor("no Mesh_ protocol left", 15_000, () =>
+      ),
+    ).toBe(true);
+    expect(
       nodes.every((n) => birdcBgp(n.birdSocket).every((p) => !p.name.startsWith("Mesh_"))),
-    );
+    ).toBe(true);
 
     // RRs: rr client for clients, plain iBGP to the other RR (same cluster ID); all Established.
     for (const rr of rrs) {
