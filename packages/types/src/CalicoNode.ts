@@ -2,9 +2,14 @@ import { z } from "zod";
 import { parseASNumber } from "./ASNumber.js";
 import {
   decodeGoStringMap,
+  type GoDecode,
+  goJsonList,
   goJsonObject,
+  goJsonOmitEmptyString,
   goJsonString,
   goJsonStringMap,
+  omitEmpty,
+  parseGoJson,
 } from "./internal/node/GoJson.js";
 import {
   formatGoIPv4,
@@ -180,32 +185,25 @@ interface AnnotationRule {
   readonly example: string;
 }
 
-const cidrV4: AnnotationRule = {
-  accepts: (value) => parseGoCidrOrIp(value)?.version === 4,
-  problem: "not an IPv4 address or IPv4 CIDR",
-  example: "10.0.0.5 or 10.0.0.5/24",
-};
-const cidrV6: AnnotationRule = {
-  accepts: (value) => parseGoCidrOrIp(value)?.version === 6,
-  problem: "not an IPv6 address or IPv6 CIDR",
-  example: "fd00::5 or fd00::5/64",
-};
-const networkV4: AnnotationRule = {
-  accepts: (value) => {
-    const parsed = parseGoCidrOrIp(value);
-    return parsed?.version === 4 && parsed.strictlyMasked;
-  },
-  problem: "not an IPv4 address or an IPv4 CIDR without host bits",
-  example: "244.0.0.1",
-};
-const networkV6: AnnotationRule = {
-  accepts: (value) => {
-    const parsed = parseGoCidrOrIp(value);
-    return parsed?.version === 6 && parsed.strictlyMasked;
-  },
-  problem: "not an IPv6 address or an IPv6 CIDR without host bits",
-  example: "fd00::1",
-};
+// ValidateCIDRv4/v6 take any address or CIDR of the family; ValidateIPv4/v6Network also refuse
+// host bits below the prefix.
+function addressRule(version: 4 | 6, network: boolean, example: string): AnnotationRule {
+  return {
+    accepts: (value) => {
+      const parsed = parseGoCidrOrIp(value);
+      return parsed?.version === version && (!network || parsed.strictlyMasked);
+    },
+    problem: network
+      ? `not an IPv${version} address or an IPv${version} CIDR without host bits`
+      : `not an IPv${version} address or IPv${version} CIDR`,
+    example,
+  };
+}
+
+const cidrV4 = addressRule(4, false, "10.0.0.5 or 10.0.0.5/24");
+const cidrV6 = addressRule(6, false, "fd00::5 or fd00::5/64");
+const networkV4 = addressRule(4, true, "244.0.0.1");
+const networkV6 = addressRule(6, true, "fd00::1");
 const mac: AnnotationRule = {
   accepts: isGoMac,
   problem: "not a MAC address",
@@ -239,42 +237,40 @@ function readChecked(
   return undefined;
 }
 
+// An annotation holding JSON: absent counts as unset, and a value Go cannot decode is ignored.
+function readDecoded<T>(
+  coreNode: KubernetesNode,
+  key: string,
+  decode: (raw: string) => GoDecode<T | undefined>,
+  fix: string,
+  warnings: string[],
+): T | undefined {
+  const raw = coreNode.metadata.annotations?.[key];
+  if (raw === undefined) return undefined;
+  const decoded = decode(raw);
+  if (decoded.ok) return decoded.value;
+  warnings.push(ignored(coreNode.metadata.name, key, raw, decoded.reason, fix));
+  return undefined;
+}
+
 function readStringMap(
   coreNode: KubernetesNode,
   key: string,
   warnings: string[],
 ): Record<string, string> | undefined {
-  const raw = coreNode.metadata.annotations?.[key];
-  if (raw === undefined) return undefined;
-  const decoded = decodeGoStringMap(raw);
-  if (decoded.ok) return decoded.value;
-  warnings.push(
-    ignored(
-      coreNode.metadata.name,
-      key,
-      raw,
-      decoded.reason,
-      'write a JSON object of strings, e.g. {"rack":"r1"}',
-    ),
-  );
-  return undefined;
+  const fix = 'write a JSON object of strings, e.g. {"rack":"r1"}';
+  return readDecoded(coreNode, key, decodeGoStringMap, fix, warnings);
 }
 
 // Go's json.Unmarshal into []NodeInterface: keys match case-insensitively, null leaves the zero
 // value, and any type mismatch fails the whole value.
-function decodeInterfaces(
-  raw: string,
-): { ok: true; value: NodeInterface[] | undefined } | { ok: false; reason: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    return { ok: false, reason: `not valid JSON (${(error as Error).message})` };
-  }
-  if (parsed === null) return { ok: true, value: undefined };
-  if (!Array.isArray(parsed)) return { ok: false, reason: "not a JSON array" };
+function decodeInterfaces(raw: string): GoDecode<NodeInterface[] | undefined> {
+  const parsed = parseGoJson(raw);
+  if (!parsed.ok) return parsed;
+  if (parsed.value === null) return { ok: true, value: undefined };
+  if (!Array.isArray(parsed.value)) return { ok: false, reason: "not a JSON array" };
   const interfaces: NodeInterface[] = [];
-  for (const item of parsed) {
+  for (const item of parsed.value) {
     if (item !== null && (typeof item !== "object" || Array.isArray(item))) {
       return { ok: false, reason: "an element is not a JSON object" };
     }
@@ -337,31 +333,18 @@ function dropInvalidAddresses(
 
 function readInterfaces(coreNode: KubernetesNode, warnings: string[]): NodeInterface[] | undefined {
   const key = calicoNodeAnnotations.interfaces;
-  const raw = coreNode.metadata.annotations?.[key];
-  if (raw === undefined) return undefined;
-  const decoded = decodeInterfaces(raw);
-  if (!decoded.ok) {
-    warnings.push(
-      ignored(
-        coreNode.metadata.name,
-        key,
-        raw,
-        decoded.reason,
-        'write a JSON array such as [{"name":"eth0","addresses":["10.0.0.5"]}]',
-      ),
-    );
-    return undefined;
-  }
-  if (decoded.value === undefined) return undefined;
+  const fix = 'write a JSON array such as [{"name":"eth0","addresses":["10.0.0.5"]}]';
+  const decoded = readDecoded(coreNode, key, decodeInterfaces, fix, warnings);
+  if (decoded === undefined) return undefined;
   const interfaces: NodeInterface[] = [];
-  for (const iface of decoded.value) {
+  for (const iface of decoded) {
     const cleaned = dropInvalidAddresses(coreNode, iface, warnings);
     if (cleaned === "panic") {
       warnings.push(
         ignored(
           coreNode.metadata.name,
           key,
-          raw,
+          coreNode.metadata.annotations?.[key] ?? "",
           "Calico's reader crashes (slice index out of range) on invalid addresses in this position",
           "list plain IP addresses only",
         ),
@@ -386,10 +369,6 @@ function podCidrTunnelAddress(coreNode: KubernetesNode, podCIDR: string): string
   const bytes = Uint8Array.from(cidr.address.bytes);
   bytes[15] = ((bytes[15] ?? 0) + 1) & 0xff;
   return formatGoIPv4(bytes);
-}
-
-function withoutEmpty<T extends object>(value: T): T | undefined {
-  return Object.keys(value).length > 0 ? value : undefined;
 }
 
 /**
@@ -444,7 +423,7 @@ export function calicoNodeFromKubernetes(
   if (coreNode.metadata.creationTimestamp) {
     metadata.creationTimestamp = coreNode.metadata.creationTimestamp;
   }
-  const labels = withoutEmpty({
+  const labels = omitEmpty({
     ...readStringMap(coreNode, keys.labels, warnings),
     ...coreNode.metadata.labels,
   });
@@ -498,7 +477,7 @@ export function calicoNodeFromKubernetes(
   if (clusterID !== undefined) bgp.routeReflectorClusterID = clusterID;
 
   const spec: CalicoNode["spec"] = {};
-  const bgpSpec = withoutEmpty(bgp);
+  const bgpSpec = omitEmpty(bgp);
   if (bgpSpec !== undefined) spec.bgp = bgpSpec;
   const vxlanV4 = readChecked(coreNode, keys.ipv4VXLANTunnelAddr, networkV4, warnings);
   if (vxlanV4 !== undefined) spec.ipv4VXLANTunnelAddr = vxlanV4;
@@ -509,7 +488,7 @@ export function calicoNodeFromKubernetes(
   const macV6 = readChecked(coreNode, keys.vxlanTunnelMACAddrV6, mac, warnings);
   if (macV6 !== undefined) spec.vxlanTunnelMACAddrV6 = macV6;
   spec.orchRefs = [{ nodeName: name, orchestrator: "k8s" }];
-  const wireguardSpec = withoutEmpty(wireguard);
+  const wireguardSpec = omitEmpty(wireguard);
   if (wireguardSpec !== undefined) spec.wireguard = wireguardSpec;
 
   const addresses: NodeAddress[] = [];
@@ -593,13 +572,8 @@ function valueOrDelete(value: string | undefined): string | null {
 function interfacesJson(interfaces: readonly NodeInterface[]): string {
   const items = interfaces.map((iface) =>
     goJsonObject([
-      ["name", iface.name ? goJsonString(iface.name) : undefined],
-      [
-        "addresses",
-        iface.addresses !== undefined && iface.addresses.length > 0
-          ? `[${iface.addresses.map(goJsonString).join(",")}]`
-          : undefined,
-      ],
+      ["name", goJsonOmitEmptyString(iface.name)],
+      ["addresses", goJsonList(iface.addresses, goJsonString)],
     ]),
   );
   return `[${items.join(",")}]`;

@@ -1,10 +1,14 @@
 import { z } from "zod";
 import {
   compareGoStrings,
+  goJsonList,
   goJsonObject,
+  goJsonOmitEmptyString,
   goJsonString,
   goJsonStringMap,
   goJsonValue,
+  omitEmpty,
+  parseGoJson,
 } from "./internal/node/GoJson.js";
 
 const v3ApiVersion = "projectcalico.org/v3";
@@ -193,10 +197,6 @@ function pickOurs(map: Record<string, string> | undefined): Record<string, strin
   return Object.fromEntries(Object.entries(map ?? {}).filter(([key]) => isOurs(key)));
 }
 
-function nonEmpty<T extends object>(value: T | undefined): T | undefined {
-  return value !== undefined && Object.keys(value).length > 0 ? value : undefined;
-}
-
 // Go's OwnerReference fields: strings default to "", the two flags only when booleans.
 function ownerReference(owner: Readonly<Record<string, unknown>>): OwnerReference {
   const text = (key: string) => (typeof owner[key] === "string" ? owner[key] : "");
@@ -228,10 +228,6 @@ function translateOwners(
     );
 }
 
-const jsonList = <T>(items: readonly T[] | undefined, encode: (item: T) => string) =>
-  items !== undefined && items.length > 0 ? `[${items.map(encode).join(",")}]` : undefined;
-const jsonText = (value: string | undefined) => (value ? goJsonString(value) : undefined);
-
 function ownerJson(owner: OwnerReference): string {
   return goJsonObject([
     ["apiVersion", goJsonString(owner.apiVersion)],
@@ -247,7 +243,8 @@ function ownerJson(owner: OwnerReference): string {
 }
 
 function managedFieldsJson(entry: Readonly<Record<string, unknown>>, path: string): string {
-  const text = (key: string) => (typeof entry[key] === "string" ? jsonText(entry[key]) : undefined);
+  const text = (key: string) =>
+    typeof entry[key] === "string" ? goJsonOmitEmptyString(entry[key]) : undefined;
   const time =
     typeof entry.time === "string" ? goJsonString(goTime(entry.time, `${path}.time`)) : undefined;
   return goJsonObject([
@@ -279,9 +276,9 @@ function metadataAnnotationJson(kind: string, meta: KubernetesObjectMeta): strin
     "metadata.ownerReferences",
   );
   return goJsonObject([
-    ["name", policyKinds.has(kind) ? jsonText(meta.name) : undefined],
-    ["generateName", jsonText(meta.generateName)],
-    ["selfLink", jsonText(meta.selfLink)],
+    ["name", policyKinds.has(kind) ? goJsonOmitEmptyString(meta.name) : undefined],
+    ["generateName", goJsonOmitEmptyString(meta.generateName)],
+    ["selfLink", goJsonOmitEmptyString(meta.selfLink)],
     ["generation", meta.generation ? String(meta.generation) : undefined],
     ["creationTimestamp", time(meta.creationTimestamp, "metadata.creationTimestamp")],
     ["deletionTimestamp", time(meta.deletionTimestamp, "metadata.deletionTimestamp")],
@@ -291,13 +288,15 @@ function metadataAnnotationJson(kind: string, meta: KubernetesObjectMeta): strin
         ? undefined
         : String(meta.deletionGracePeriodSeconds),
     ],
-    ["labels", nonEmpty(meta.labels) && goJsonStringMap(meta.labels)],
-    ["annotations", nonEmpty(meta.annotations) && goJsonStringMap(meta.annotations)],
-    ["ownerReferences", jsonList(owners, ownerJson)],
-    ["finalizers", jsonList(meta.finalizers, goJsonString)],
+    ["labels", omitEmpty(meta.labels) && goJsonStringMap(meta.labels)],
+    ["annotations", omitEmpty(meta.annotations) && goJsonStringMap(meta.annotations)],
+    ["ownerReferences", goJsonList(owners, ownerJson)],
+    ["finalizers", goJsonList(meta.finalizers, goJsonString)],
     [
       "managedFields",
-      jsonList(meta.managedFields, (entry) => managedFieldsJson(entry, "metadata.managedFields[]")),
+      goJsonList(meta.managedFields, (entry) =>
+        managedFieldsJson(entry, "metadata.managedFields[]"),
+      ),
     ],
   ]);
 }
@@ -347,7 +346,7 @@ export function toV1(resource: KubernetesObject): KubernetesObject {
   if (metadata.namespace) v1Meta.namespace = metadata.namespace;
   if (metadata.uid) v1Meta.uid = convertUid(metadata.uid, "metadata.uid");
   if (metadata.resourceVersion) v1Meta.resourceVersion = metadata.resourceVersion;
-  const labels = nonEmpty(pickOurs(metadata.labels));
+  const labels = omitEmpty(pickOurs(metadata.labels));
   if (labels !== undefined) v1Meta.labels = sortedMap(labels);
   v1Meta.annotations = {
     [metadataAnnotation]: stored,
@@ -410,16 +409,14 @@ function withoutUndefined<T extends object>(value: T): WithoutUndefined<T> {
 
 function decodeStoredMetadata(raw: string): z.output<typeof StoredMetadataSchema> {
   const path = `metadata.annotations["${metadataAnnotation}"]`;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
+  const parsed = parseGoJson(raw);
+  if (!parsed.ok) {
     throw new V1ConversionError(
       path,
-      `is not JSON (${(error as Error).message}); Calico cannot read this object. Restore the annotation or remove it.`,
+      `is ${parsed.reason}; Calico cannot read this object. Restore the annotation or remove it.`,
     );
   }
-  const result = StoredMetadataSchema.safeParse(parsed ?? {});
+  const result = StoredMetadataSchema.safeParse(parsed.value ?? {});
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new V1ConversionError(
@@ -508,9 +505,9 @@ export function fromV1(object: KubernetesObject): KubernetesObject {
         ? undefined
         : goTime(stored.deletionTimestamp, "metadata.deletionTimestamp"),
     deletionGracePeriodSeconds: stored.deletionGracePeriodSeconds,
-    labels: nonEmpty({ ...metadata.labels, ...stored.labels }),
-    annotations: nonEmpty({ ...ownAnnotations, ...stored.annotations }),
-    ownerReferences: nonEmpty(
+    labels: omitEmpty({ ...metadata.labels, ...stored.labels }),
+    annotations: omitEmpty({ ...ownAnnotations, ...stored.annotations }),
+    ownerReferences: omitEmpty(
       translateOwners(
         stored.ownerReferences,
         [v1ApiVersion, v3ApiVersion],
@@ -518,8 +515,8 @@ export function fromV1(object: KubernetesObject): KubernetesObject {
         "metadata.ownerReferences",
       ),
     ),
-    finalizers: nonEmpty(stored.finalizers),
-    managedFields: nonEmpty(stored.managedFields),
+    finalizers: omitEmpty(stored.finalizers),
+    managedFields: omitEmpty(stored.managedFields),
   });
   return { apiVersion: v3ApiVersion, kind, metadata: meta, ...body };
 }

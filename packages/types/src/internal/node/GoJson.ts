@@ -26,6 +26,11 @@ export function goJsonString(value: string): string {
   return escapeLikeGo(JSON.stringify(value));
 }
 
+/** An `omitempty` string field: its JSON literal, or undefined for an empty string. */
+export function goJsonOmitEmptyString(value: string | undefined): string | undefined {
+  return value ? goJsonString(value) : undefined;
+}
+
 /**
  * Go's `json.Marshal` of a `map[string]string`: `null` for a nil map (undefined here), else the
  * entries in Go's key order.
@@ -49,6 +54,20 @@ export function goJsonObject(
   return `{${present.map(([key, json]) => `${goJsonString(key)}:${json}`).join(",")}}`;
 }
 
+/** Go's `omitempty` for maps and slices: an empty one counts as absent. */
+export function omitEmpty<T extends object>(value: T | undefined): T | undefined {
+  return value !== undefined && Object.keys(value).length > 0 ? value : undefined;
+}
+
+/** A JSON array of encoded items, or undefined for an empty one (an `omitempty` slice). */
+export function goJsonList<T>(
+  items: readonly T[] | undefined,
+  encode: (item: T) => string,
+): string | undefined {
+  const present = omitEmpty(items);
+  return present === undefined ? undefined : `[${present.map(encode).join(",")}]`;
+}
+
 /** Go's encoding of a plain JSON value whose key order does not matter (e.g. raw `fieldsV1`). */
 export function goJsonValue(value: unknown): string {
   return escapeLikeGo(JSON.stringify(value));
@@ -57,23 +76,28 @@ export function goJsonValue(value: unknown): string {
 /** Result of decoding annotation JSON the way Go's `json.Unmarshal` would. */
 export type GoDecode<T> = { ok: true; value: T } | { ok: false; reason: string };
 
+/** Parses annotation JSON; on failure the reason says why, as Go's `json.Unmarshal` would fail. */
+export function parseGoJson(text: string): GoDecode<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, reason: `not valid JSON (${(error as Error).message})` };
+  }
+}
+
 /**
  * Go's `json.Unmarshal` into `map[string]string`: `null` gives a nil map (undefined), anything
  * but an object of strings fails.
  */
 export function decodeGoStringMap(text: string): GoDecode<Record<string, string> | undefined> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, reason: `not valid JSON (${(error as Error).message})` };
-  }
-  if (parsed === null) return { ok: true, value: undefined };
-  if (typeof parsed !== "object" || Array.isArray(parsed)) {
+  const parsed = parseGoJson(text);
+  if (!parsed.ok) return parsed;
+  if (parsed.value === null) return { ok: true, value: undefined };
+  if (typeof parsed.value !== "object" || Array.isArray(parsed.value)) {
     return { ok: false, reason: "not a JSON object of string values" };
   }
   const map: Record<string, string> = {};
-  for (const [key, value] of Object.entries(parsed)) {
+  for (const [key, value] of Object.entries(parsed.value)) {
     if (typeof value !== "string") {
       return { ok: false, reason: `the value of key ${JSON.stringify(key)} is not a string` };
     }
