@@ -1,6 +1,7 @@
 import {
   applyDefaults,
   type CalicoResource,
+  convertCalicoUid,
   fromV1,
   type KubernetesObject,
   toV1,
@@ -64,10 +65,7 @@ export function calicoCodec(api: ApiGroup, onWarning?: WarningSink): WireCodec {
   return {
     api: calicoV1Api,
     labelsServerSide: false,
-    // toV1 is where Calico's UID conversion lives: convert a minimal object and read it back
-    storedUid: (uid) =>
-      toV1({ apiVersion: calicoV3Api.apiVersion, kind: "BGPPeer", metadata: { name: "uid", uid } })
-        .metadata.uid as string,
+    storedUid: convertCalicoUid,
     encode: (object) => {
       const resource = applyDefaults(validated(object, onWarning));
       return { body: toV1(resource as KubernetesObject) as CalicoObject, warnings: [] };

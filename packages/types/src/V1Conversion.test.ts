@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fromV1, type KubernetesObject, toV1, V1ConversionError } from "./V1Conversion.js";
+import {
+  convertCalicoUid,
+  fromV1,
+  type KubernetesObject,
+  toV1,
+  V1ConversionError,
+} from "./V1Conversion.js";
 
 const meta = "projectcalico.org/metadata";
 
@@ -151,6 +157,14 @@ describe("UID conversion", () => {
     [canonical.replaceAll("-", ""), converted],
   ])("%s -> %s (bytes bit-reversed except the version and variant bytes)", (v3, v1) => {
     expect(toV1(peer({ name: "p", uid: v3 })).metadata.uid).toBe(v1);
+    expect(convertCalicoUid(v3)).toBe(v1);
+  });
+
+  it("convertCalicoUid maps back and refuses a UID that is not a UUID", () => {
+    expect(convertCalicoUid(converted)).toBe(canonical);
+    expect(() => convertCalicoUid("not-a-uuid")).toThrow(
+      expect.objectContaining({ _tag: "V1ConversionError", path: "metadata.uid" }),
+    );
   });
 
   it("is its own inverse, in Go's canonical lowercase form", () => {

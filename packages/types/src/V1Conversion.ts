@@ -143,7 +143,7 @@ function reverseBits(byte: number): number {
 
 // conversion.ConvertUID: bit-reverse every byte except 6 and 8 (UUID version and variant), so
 // v3 and v1 UIDs differ yet map onto each other (the transform is its own inverse).
-function convertUid(uid: string, path: string): string {
+function convertUidAt(uid: string, path: string): string {
   const bytes = uuidBytes(uid);
   if (bytes === undefined) {
     throw new V1ConversionError(
@@ -155,6 +155,23 @@ function convertUid(uid: string, path: string): string {
     (i === 6 || i === 8 ? byte : reverseBits(byte)).toString(16).padStart(2, "0"),
   ).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * The UID Calico's Kubernetes backend gives an object in the other API group (libcalico-go
+ * `conversion.ConvertUID`): each byte bit-reversed except bytes 6 and 8. The transform is its own
+ * inverse, so the same call maps a v3 UID to the stored `crd.projectcalico.org/v1` UID and back;
+ * {@link toV1} and {@link fromV1} apply it to `metadata.uid`.
+ *
+ * @throws {V1ConversionError} (path `metadata.uid`) when `uid` is not a UUID.
+ * @example
+ * ```ts
+ * const storedUid = convertCalicoUid(peer.metadata.uid); // the UID of the v1 object
+ * convertCalicoUid(storedUid) === peer.metadata.uid; // true
+ * ```
+ */
+export function convertCalicoUid(uid: string): string {
+  return convertUidAt(uid, "metadata.uid");
 }
 
 const rfc3339 =
@@ -223,7 +240,7 @@ function translateOwners(
     ?.map(ownerReference)
     .map((owner, i) =>
       from.includes(owner.apiVersion)
-        ? { ...owner, apiVersion: to, uid: convertUid(owner.uid, `${path}[${i}].uid`) }
+        ? { ...owner, apiVersion: to, uid: convertUidAt(owner.uid, `${path}[${i}].uid`) }
         : owner,
     );
 }
@@ -344,7 +361,7 @@ export function toV1(resource: KubernetesObject): KubernetesObject {
   const v1Meta: KubernetesObjectMeta = {};
   if (metadata.name) v1Meta.name = metadata.name;
   if (metadata.namespace) v1Meta.namespace = metadata.namespace;
-  if (metadata.uid) v1Meta.uid = convertUid(metadata.uid, "metadata.uid");
+  if (metadata.uid) v1Meta.uid = convertCalicoUid(metadata.uid);
   if (metadata.resourceVersion) v1Meta.resourceVersion = metadata.resourceVersion;
   const labels = omitEmpty(pickOurs(metadata.labels));
   if (labels !== undefined) v1Meta.labels = sortedMap(labels);
@@ -476,7 +493,7 @@ export function fromV1(object: KubernetesObject): KubernetesObject {
   const { apiVersion: _v1, kind: v1Kind, metadata, ...rest } = object;
   const kind = v3KindOf[v1Kind] ?? v1Kind;
   const body = structuredClone(rest);
-  const uid = metadata.uid ? convertUid(metadata.uid, "metadata.uid") : undefined;
+  const uid = metadata.uid ? convertCalicoUid(metadata.uid) : undefined;
   const raw = metadata.annotations?.[metadataAnnotation];
   if (raw === undefined) {
     const meta = structuredClone(metadata);

@@ -99,6 +99,7 @@ export { type ObjectMeta, ObjectMetaInputSchema, ObjectMetaSchema } from "./Obje
 export { parseSelector, type Selector } from "./Selector.js";
 export { SelectorSyntaxError } from "./SelectorSyntaxError.js";
 export {
+  convertCalicoUid,
   fromV1,
   type KubernetesObject,
   type KubernetesObjectMeta,
