@@ -1,8 +1,8 @@
-import { isIPv4 } from "node:net";
 import {
   type CalicoNodeRead,
   calicoNodeAnnotations,
   calicoNodeFromKubernetes,
+  isRouteReflectorClusterId,
   type KubernetesNode,
   KubernetesNodeSchema,
 } from "@calicokit/types";
@@ -111,7 +111,7 @@ export class NodeClient {
    * so another writer's labels and annotations survive. No write when both are already set.
    */
   async setRouteReflector(name: string, options: RouteReflectorOptions): Promise<NodeView> {
-    if (!isIPv4(options.clusterId)) {
+    if (!isRouteReflectorClusterId(options.clusterId)) {
       throw new CalicoClientError(
         "Invalid",
         `route reflector cluster ID "${options.clusterId}" is not a plain dotted IPv4 address`,

@@ -6,6 +6,7 @@ import {
   CalicoNodeConversionError,
   CalicoNodeSchema,
   calicoNodeFromKubernetes,
+  isRouteReflectorClusterId,
   calicoNodeAnnotations as keys,
   kubernetesNodeFieldsFromCalico,
 } from "./CalicoNode.js";
@@ -563,6 +564,27 @@ describe("round trip: core Node -> Calico Node -> core Node", () => {
         expect(back.metadata.labels ?? {}).toEqual({ ...calicoLabels, ...k8sLabels });
       }),
     );
+  });
+});
+
+describe("isRouteReflectorClusterId", () => {
+  it.each(["244.0.0.1", "245.0.0.1", "0.0.0.0", "255.255.255.255"])("accepts %s", (text) => {
+    expect(isRouteReflectorClusterId(text)).toBe(true);
+  });
+
+  // Calico's validator vectors (abcdef, 300.34.3.1) and forms the annotation reader would keep.
+  it.each([
+    "abcdef",
+    "300.34.3.1",
+    "",
+    "244.0.0.0/8",
+    "244.0.0.1/32",
+    "010.0.0.1",
+    "::ffff:244.0.0.1",
+    "fd10::10",
+    " 244.0.0.1",
+  ])("refuses %j", (text) => {
+    expect(isRouteReflectorClusterId(text)).toBe(false);
   });
 });
 

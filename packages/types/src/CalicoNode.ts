@@ -137,6 +137,22 @@ type NodeInterface = NonNullable<CalicoNode["spec"]["interfaces"]>[number];
 type NodeAddress = NonNullable<CalicoNode["spec"]["addresses"]>[number];
 
 /**
+ * True when `text` is a route-reflector cluster ID as Calico's validator requires it for
+ * `spec.bgp.routeReflectorClusterID` (rule `ipv4`): a plain dotted IPv4 address, no prefix, no
+ * leading zeros. The annotation reader is laxer (it keeps an IPv4 CIDR without host bits too), so
+ * a writer checks with this to store only cluster IDs every Calico component reads alike.
+ *
+ * @example
+ * ```ts
+ * isRouteReflectorClusterId("244.0.0.1"); // true
+ * isRouteReflectorClusterId("244.0.0.0/8"); // false
+ * ```
+ */
+export function isRouteReflectorClusterId(text: string): boolean {
+  return parseGoAddress(text)?.dotted === true;
+}
+
+/**
  * Raised when Calico itself would refuse the conversion: an unparsable `spec.podCIDR` with
  * `usePodCIDR`, or an unparsable `projectcalico.org/kube-labels` annotation on write.
  *

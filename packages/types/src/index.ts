@@ -58,6 +58,7 @@ export {
   CalicoNodeSchema,
   calicoNodeAnnotations,
   calicoNodeFromKubernetes,
+  isRouteReflectorClusterId,
   type KubernetesNodeFields,
   kubernetesNodeFieldsFromCalico,
 } from "./CalicoNode.js";
