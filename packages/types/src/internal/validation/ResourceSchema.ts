@@ -6,19 +6,23 @@ type MetaFor<M extends ObjectMode> = M extends "loose"
   ? typeof ObjectMetaSchema
   : typeof ObjectMetaInputSchema;
 
+// The fields every Calico resource has: apiVersion, kind, metadata (read or input form) and spec.
+function resourceShape<M extends ObjectMode, K extends string, S extends z.ZodType>(
+  mode: M,
+  kind: K,
+  spec: S,
+) {
+  const metadata = (mode === "loose" ? ObjectMetaSchema : ObjectMetaInputSchema) as MetaFor<M>;
+  return { apiVersion: calicoApiVersionSchema, kind: z.literal(kind), metadata, spec } as const;
+}
+
 /** `{ apiVersion, kind, metadata, spec }` for a kind, in the given mode. */
 export function resourceSchema<M extends ObjectMode, K extends string, S extends z.ZodType>(
   mode: M,
   kind: K,
   spec: S,
 ) {
-  const metadata = (mode === "loose" ? ObjectMetaSchema : ObjectMetaInputSchema) as MetaFor<M>;
-  return modeObject(mode, {
-    apiVersion: calicoApiVersionSchema,
-    kind: z.literal(kind),
-    metadata,
-    spec,
-  });
+  return modeObject(mode, resourceShape(mode, kind, spec));
 }
 
 /** Like resourceSchema, with an optional `status` (kinds with a status subresource). */
@@ -28,12 +32,5 @@ export function resourceWithStatusSchema<
   S extends z.ZodType,
   T extends z.ZodType,
 >(mode: M, kind: K, spec: S, status: T) {
-  const metadata = (mode === "loose" ? ObjectMetaSchema : ObjectMetaInputSchema) as MetaFor<M>;
-  return modeObject(mode, {
-    apiVersion: calicoApiVersionSchema,
-    kind: z.literal(kind),
-    metadata,
-    spec,
-    status: status.optional(),
-  });
+  return modeObject(mode, { ...resourceShape(mode, kind, spec), status: status.optional() });
 }

@@ -97,6 +97,11 @@ function issue(path: string, rule: string, source: IssueSource, message: string)
   return { path, message, rule, source };
 }
 
+// zod reports a missing field as a wrong type or value whose input is undefined.
+function required(path: string, fix: string): ValidationIssue {
+  return issue(path, "crd.required", "crd-schema", `${path} is required; ${fix}`);
+}
+
 /** The openAPI keyword a bound comes from: maxLength, maxItems or maximum (and min*). */
 function openApiKeyword(origin: string, side: "max" | "min"): string {
   if (origin === "string") return `crd.${side}Length`;
@@ -119,14 +124,7 @@ export function schemaIssues(
     switch (found.code) {
       case "invalid_type": {
         if (found.input === undefined) {
-          result.push(
-            issue(
-              path,
-              "crd.required",
-              "crd-schema",
-              `${path} is required; add it (${typeNames[found.expected] ?? found.expected})`,
-            ),
-          );
+          result.push(required(path, `add it (${typeNames[found.expected] ?? found.expected})`));
           break;
         }
         const expected = typeNames[found.expected] ?? found.expected;
@@ -144,14 +142,7 @@ export function schemaIssues(
       case "invalid_value": {
         const allowed = found.values.map((value) => JSON.stringify(value)).join(", ");
         if (found.input === undefined) {
-          result.push(
-            issue(
-              path,
-              "crd.required",
-              "crd-schema",
-              `${path} is required; set it to one of ${allowed}`,
-            ),
-          );
+          result.push(required(path, `set it to one of ${allowed}`));
           break;
         }
         result.push(
