@@ -226,23 +226,18 @@ export function checkBgpConfiguration(
       );
     }
   }
-  if (spec.localWorkloadPeeringIPV4 !== undefined && spec.localWorkloadPeeringIPV4 !== "") {
-    if (goIpVersion(spec.localWorkloadPeeringIPV4) !== 4) {
+  for (const [version, example] of [
+    [4, "169.254.0.179"],
+    [6, "fe80::179"],
+  ] as const) {
+    const field = `localWorkloadPeeringIPV${version}` as const;
+    const address = spec[field];
+    if (address !== undefined && address !== "" && goIpVersion(address) !== version) {
       findings.error(
-        "spec.localWorkloadPeeringIPV4",
-        "bgpconfig.localWorkloadPeeringIPV4.ipv4",
+        `spec.${field}`,
+        `bgpconfig.${field}.ipv${version}`,
         "libcalico-go",
-        `spec.localWorkloadPeeringIPV4 ${JSON.stringify(spec.localWorkloadPeeringIPV4)} is not an IPv4 address; use one such as "169.254.0.179"`,
-      );
-    }
-  }
-  if (spec.localWorkloadPeeringIPV6 !== undefined && spec.localWorkloadPeeringIPV6 !== "") {
-    if (goIpVersion(spec.localWorkloadPeeringIPV6) !== 6) {
-      findings.error(
-        "spec.localWorkloadPeeringIPV6",
-        "bgpconfig.localWorkloadPeeringIPV6.ipv6",
-        "libcalico-go",
-        `spec.localWorkloadPeeringIPV6 ${JSON.stringify(spec.localWorkloadPeeringIPV6)} is not an IPv6 address; use one such as "fe80::179"`,
+        `spec.${field} ${JSON.stringify(address)} is not an IPv${version} address; use one such as "${example}"`,
       );
     }
   }
