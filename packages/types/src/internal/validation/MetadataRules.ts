@@ -11,6 +11,24 @@ import {
 const maxAnnotationBytes = 256 * 1024;
 const utf8 = new TextEncoder();
 
+// Label and annotation keys follow the same rule: a Kubernetes qualified name.
+function checkKey(
+  findings: Findings,
+  map: "labels" | "annotations",
+  key: string,
+  noun: string,
+  example: string,
+): void {
+  const problem = qualifiedNameProblem(key);
+  if (problem === undefined) return;
+  findings.error(
+    `metadata.${map}.${key}`,
+    `metadata.${map}.key`,
+    "kubernetes",
+    `metadata.${map} key ${JSON.stringify(key)} is not a valid ${noun} key: ${problem}; use [prefix/]name, e.g. "${example}"`,
+  );
+}
+
 /** Metadata rules of libcalico-go (name, generateName) and of the API server (labels, annotations). */
 export function checkMetadata(findings: Findings, meta: ObjectMeta): void {
   const { name } = meta;
@@ -55,15 +73,7 @@ export function checkMetadata(findings: Findings, meta: ObjectMeta): void {
   }
   if (meta.labels !== undefined) {
     for (const key in meta.labels) {
-      const problem = qualifiedNameProblem(key);
-      if (problem !== undefined) {
-        findings.error(
-          `metadata.labels.${key}`,
-          "metadata.labels.key",
-          "kubernetes",
-          `metadata.labels key ${JSON.stringify(key)} is not a valid label key: ${problem}; use [prefix/]name, e.g. "example.com/rack"`,
-        );
-      }
+      checkKey(findings, "labels", key, "label", "example.com/rack");
       const value = meta.labels[key] ?? "";
       if (!isLabelValue(value)) {
         findings.error(
@@ -80,15 +90,7 @@ export function checkMetadata(findings: Findings, meta: ObjectMeta): void {
     for (const key in meta.annotations) {
       bytes += utf8.encode(key).length + utf8.encode(meta.annotations[key] ?? "").length;
       // libcalico-go checks keys after lower-casing them; the API server checks them as written.
-      const problem = qualifiedNameProblem(key);
-      if (problem !== undefined) {
-        findings.error(
-          `metadata.annotations.${key}`,
-          "metadata.annotations.key",
-          "kubernetes",
-          `metadata.annotations key ${JSON.stringify(key)} is not a valid annotation key: ${problem}; use [prefix/]name, e.g. "example.com/owner"`,
-        );
-      }
+      checkKey(findings, "annotations", key, "annotation", "example.com/owner");
     }
     if (bytes > maxAnnotationBytes) {
       findings.error(
