@@ -1,43 +1,18 @@
 import { type FaultProxy, startFaultProxy } from "@calicokit/testkit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  type ApiGroup,
-  type CalicoObject,
-  calicoV1Api,
-  calicoV3Api,
-  type ResourceKind,
-  type WireCodec,
-} from "../src/CalicoObject.js";
+import type { CalicoObject } from "../src/CalicoObject.js";
 import { Transport } from "../src/internal/Transport.js";
-import { ResourceClient } from "../src/ResourceClient.js";
+import type { ResourceClient } from "../src/ResourceClient.js";
 import type { RetryEvent } from "../src/RetryPolicy.js";
-import { kubeConfigFor, unique } from "./support.js";
+import { apiGroupOf, kubeConfigFor, plainPeerClient, testPeer, unique } from "./support.js";
 
-// Retry and resume behaviour under injected faults, on both CRD sets. The codec only sets
-// apiVersion: what is under test is the transport, not Calico's schemas.
-function plainCodec(api: ApiGroup): WireCodec {
-  return {
-    api,
-    labelsServerSide: true,
-    storedUid: (uid) => uid,
-    encode: (o) => ({ body: { ...o, apiVersion: api.apiVersion }, warnings: [] }),
-    decode: (raw) => raw as CalicoObject,
-  };
-}
-const peerKind: ResourceKind<CalicoObject> = {
-  kind: "BGPPeer",
-  plural: "bgppeers",
-  read: (o) => o,
-};
+// Retry and resume behaviour under injected faults, on both CRD sets, through the plain codec:
+// what is under test is the transport, not Calico's schemas.
 const cps = inject("controlPlanes");
-
-function peer(name: string, spec: object = { peerIP: "10.0.0.1", asNumber: 64512 }) {
-  return { apiVersion: "projectcalico.org/v3", kind: "BGPPeer", metadata: { name }, spec };
-}
 
 describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
   const cp = cps[set];
-  const api = set === "v3" ? calicoV3Api : calicoV1Api;
+  const api = apiGroupOf(set);
   const collection = `/apis/${api.group}/${api.version}/bgppeers`;
   let proxy: FaultProxy;
   let peers: ResourceClient<CalicoObject>;
@@ -50,15 +25,12 @@ describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
       limiter: undefined,
       requestTimeoutMs: 10_000,
     });
-    peers = new ResourceClient(transport, peerKind, plainCodec(api), {
-      baseDelayMs: 50,
-      onRetry: (e) => retries.push(e),
-    });
+    peers = plainPeerClient(transport, api, { baseDelayMs: 50, onRetry: (e) => retries.push(e) });
     const plain = new Transport(kubeConfigFor(cp), {
       limiter: undefined,
       requestTimeoutMs: 10_000,
     });
-    direct = new ResourceClient(plain, peerKind, plainCodec(api));
+    direct = plainPeerClient(plain, api);
   });
   afterAll(async () => {
     await proxy.stop();
@@ -79,7 +51,7 @@ describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
       action: { kind: "respond", status: 429, retryAfterSeconds: 1 },
     });
     const started = performance.now();
-    await peers.create(peer(name));
+    await peers.create(testPeer(name));
     const elapsed = performance.now() - started;
     expect(posts() - before).toBe(4);
     expect(retries.map((r) => r.delayMs)).toEqual([1000, 1000, 1000]);
@@ -93,7 +65,7 @@ describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
     proxy.clear();
     const before = posts();
     proxy.inject({ method: "POST", path: collection, action: { kind: "failAfterCommit" } });
-    const created = await peers.create(peer(name));
+    const created = await peers.create(testPeer(name));
     expect(created.metadata.name).toBe(name);
     // the retry read first and found our object: one POST in total
     expect(posts() - before).toBe(1);
@@ -105,12 +77,14 @@ describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
   it("retries a reset GET and never retries an Invalid create", async () => {
     const name = unique("inval");
     proxy.clear();
-    await direct.create(peer(name));
+    await direct.create(testPeer(name));
     proxy.inject({ method: "GET", path: `${collection}/${name}`, action: { kind: "reset" } });
     await expect(peers.get(name)).resolves.toMatchObject({ metadata: { name } });
     const bad = unique("bad");
     const before = posts();
-    await expect(peers.create(peer(bad, { asNumber: "not-a-number" }))).rejects.toMatchObject({
+    await expect(
+      peers.create(testPeer(bad, { spec: { asNumber: "not-a-number" } })),
+    ).rejects.toMatchObject({
       _tag: "Invalid",
       code: 422,
     });
@@ -139,10 +113,7 @@ describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
     })();
     await new Promise((r) => setTimeout(r, 300));
     for (const n of ["a", "b", "c"]) {
-      await direct.create({
-        ...peer(`${label}-${n}`),
-        metadata: { name: `${label}-${n}`, labels: { cut: label } },
-      });
+      await direct.create(testPeer(`${label}-${n}`, { labels: { cut: label } }));
     }
     await direct.delete(`${label}-a`);
     await direct.delete(`${label}-b`);

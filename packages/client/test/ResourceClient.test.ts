@@ -1,45 +1,21 @@
 import { KubeHttp } from "@calicokit/testkit";
 import { describe, expect, inject, it } from "vitest";
-import {
-  type ApiGroup,
-  type CalicoObject,
-  calicoV1Api,
-  calicoV3Api,
-  type ResourceKind,
-  type WireCodec,
-} from "../src/CalicoObject.js";
+import type { CalicoObject } from "../src/CalicoObject.js";
 import { Transport } from "../src/internal/Transport.js";
 import { RateLimiter } from "../src/RateLimiter.js";
-import { ResourceClient, type WatchEvent } from "../src/ResourceClient.js";
-import { kubeConfigFor, peersPath, unique } from "./support.js";
+import type { WatchEvent } from "../src/ResourceClient.js";
+import {
+  apiGroupOf,
+  kubeConfigFor,
+  peersPath,
+  plainPeerClient,
+  testPeer,
+  unique,
+} from "./support.js";
 
-// The transport, CRUD, paging and watch mechanics, independent of Calico's schemas: a codec
-// that only sets apiVersion. The Calico-validated path is tested through CalicoClient.
-function plainCodec(api: ApiGroup): WireCodec {
-  return {
-    api,
-    labelsServerSide: true,
-    storedUid: (uid) => uid,
-    encode: (o) => ({ body: { ...o, apiVersion: api.apiVersion }, warnings: [] }),
-    decode: (raw) => raw as CalicoObject,
-  };
-}
-const peerKind: ResourceKind<CalicoObject> = {
-  kind: "BGPPeer",
-  plural: "bgppeers",
-  read: (o) => o,
-};
-
+// The transport, CRUD, paging and watch mechanics, independent of Calico's schemas (plain codec).
+// The Calico-validated path is tested through CalicoClient.
 const cps = inject("controlPlanes");
-
-function peer(name: string, labels: Record<string, string> = {}): CalicoObject {
-  return {
-    apiVersion: "projectcalico.org/v3",
-    kind: "BGPPeer",
-    metadata: { name, labels },
-    spec: { peerIP: "10.0.0.1", asNumber: 64512 },
-  };
-}
 
 async function collect<T>(iterable: AsyncIterable<T>, count: number): Promise<T[]> {
   const out: T[] = [];
@@ -52,17 +28,17 @@ async function collect<T>(iterable: AsyncIterable<T>, count: number): Promise<T[
 
 describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
   const cp = cps[set];
-  const api = set === "v3" ? calicoV3Api : calicoV1Api;
+  const api = apiGroupOf(set);
   const transport = new Transport(kubeConfigFor(cp), {
     limiter: new RateLimiter({ qps: 1000, burst: 1000 }),
     requestTimeoutMs: 30_000,
   });
-  const peers = new ResourceClient(transport, peerKind, plainCodec(api), { baseDelayMs: 20 });
+  const peers = plainPeerClient(transport, api, { baseDelayMs: 20 });
   const raw = new KubeHttp({ url: cp.url, caData: cp.caData, token: cp.admin.token });
 
   it("creates, reads, replaces, patches, applies and deletes", async () => {
     const name = unique("crud");
-    const created = await peers.create(peer(name, { team: "net" }));
+    const created = await peers.create(testPeer(name, { labels: { team: "net" } }));
     expect(created.metadata.uid).toBeTruthy();
     const read = await peers.get(name);
     expect(read.spec).toEqual({ peerIP: "10.0.0.1", asNumber: 64512 });
@@ -84,7 +60,7 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
       ),
     ).rejects.toMatchObject({ _tag: "Conflict" });
 
-    const applied = await peers.apply(peer(name, { team: "net", extra: "yes" }));
+    const applied = await peers.apply(testPeer(name, { labels: { team: "net", extra: "yes" } }));
     expect((applied.spec as { peerIP: string }).peerIP).toBe("10.0.0.1");
 
     await expect(
@@ -98,16 +74,16 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
 
   it("dry-runs every write without storing anything", async () => {
     const name = unique("dry");
-    await peers.create(peer(name), { dryRun: true });
+    await peers.create(testPeer(name), { dryRun: true });
     await expect(peers.get(name)).rejects.toMatchObject({ _tag: "NotFound" });
-    const real = await peers.create(peer(name));
+    const real = await peers.create(testPeer(name));
     await peers.replace(
       { ...real, spec: { peerIP: "10.9.9.9", asNumber: 64512 } },
       { dryRun: true },
     );
     await peers.patch(name, { spec: { peerIP: "10.8.8.8" } }, { dryRun: true });
     await peers.apply(
-      { ...peer(name), spec: { peerIP: "10.7.7.7", asNumber: 64512 } },
+      { ...testPeer(name), spec: { peerIP: "10.7.7.7", asNumber: 64512 } },
       { dryRun: true },
     );
     await peers.delete(name, { dryRun: true });
@@ -123,7 +99,7 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
     await Promise.all(
       Array.from({ length: 32 }, async () => {
         for (let n = queue.pop(); n !== undefined; n = queue.pop()) {
-          await peers.create(peer(n, { batch: label }));
+          await peers.create(testPeer(n, { labels: { batch: label } }));
         }
       }),
     );
@@ -145,7 +121,7 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
 
   it("watches with typed events and resumes from a resourceVersion", async () => {
     const label = unique("watch");
-    const a = await peers.create(peer(`${label}-a`, { w: label }));
+    const a = await peers.create(testPeer(`${label}-a`, { labels: { w: label } }));
     const controller = new AbortController();
     const events: WatchEvent<CalicoObject>[] = [];
     const watching = (async () => {
@@ -158,7 +134,7 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
       }
     })();
     await new Promise((r) => setTimeout(r, 300));
-    const b = await peers.create(peer(`${label}-b`, { w: label }));
+    const b = await peers.create(testPeer(`${label}-b`, { labels: { w: label } }));
     await peers.patch(b.metadata.name as string, { spec: { peerIP: "10.1.1.1" } });
     await peers.delete(a.metadata.name as string);
     await watching;
@@ -186,7 +162,7 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
 
   it("re-lists after 410 Gone and reports the difference", async () => {
     const label = unique("gone");
-    const a = await peers.create(peer(`${label}-a`, { g: label }));
+    const a = await peers.create(testPeer(`${label}-a`, { labels: { g: label } }));
     // an ancient resourceVersion: the apiserver answers 410 Expired
     const events = await collect(
       peers.watch({ labelSelector: `g=${label}`, resourceVersion: "1" }),
@@ -201,7 +177,7 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
 
   it("reads what a raw client stored", async () => {
     const name = unique("raw");
-    await peers.create(peer(name));
+    await peers.create(testPeer(name));
     const res = await raw.request({ method: "GET", path: `${peersPath(cp)}/${name}` });
     expect(res.status).toBe(200);
     expect(res.json<CalicoObject>().apiVersion).toBe(api.apiVersion);

@@ -3,6 +3,17 @@ import type { ControlPlaneInfo } from "@calicokit/testkit";
 // brings in the typing of inject("controlPlanes")
 import type {} from "@calicokit/testkit/vitest-global-setup";
 import { KubeConfig } from "@kubernetes/client-node";
+import {
+  type ApiGroup,
+  type CalicoObject,
+  calicoV1Api,
+  calicoV3Api,
+  type ResourceKind,
+  type WireCodec,
+} from "../src/CalicoObject.js";
+import type { Transport } from "../src/internal/Transport.js";
+import { ResourceClient } from "../src/ResourceClient.js";
+import type { RetryOptions } from "../src/RetryPolicy.js";
 
 /** A short random suffix: the control planes are shared by every test file of the run. */
 export function unique(prefix: string): string {
@@ -36,4 +47,50 @@ export function peersPath(cp: ControlPlaneInfo): string {
   return cp.calicoApi === "v3"
     ? "/apis/projectcalico.org/v3/bgppeers"
     : "/apis/crd.projectcalico.org/v1/bgppeers";
+}
+
+/** The API group the client uses for a control plane's CRD set. */
+export function apiGroupOf(set: "v1" | "v3"): ApiGroup {
+  return set === "v3" ? calicoV3Api : calicoV1Api;
+}
+
+// A codec that only sets apiVersion, for tests of the transport, CRUD, paging, watch and retry
+// mechanics independent of Calico's schemas (the validated path is tested through CalicoClient).
+function plainCodec(api: ApiGroup): WireCodec {
+  return {
+    api,
+    labelsServerSide: true,
+    storedUid: (uid) => uid,
+    encode: (o) => ({ body: { ...o, apiVersion: api.apiVersion }, warnings: [] }),
+    decode: (raw) => raw as CalicoObject,
+  };
+}
+
+const plainPeerKind: ResourceKind<CalicoObject> = {
+  kind: "BGPPeer",
+  plural: "bgppeers",
+  read: (o) => o,
+};
+
+/** A BGPPeer ResourceClient over the plain codec: objects go to the apiserver as they are. */
+export function plainPeerClient(
+  transport: Transport,
+  api: ApiGroup,
+  retry?: RetryOptions,
+): ResourceClient<CalicoObject> {
+  return new ResourceClient(transport, plainPeerKind, plainCodec(api), retry);
+}
+
+/** A v3 BGPPeer named `name`; labels only when given, spec defaults to a plain IP peer. */
+export function testPeer(
+  name: string,
+  fields: { labels?: Record<string, string>; spec?: object } = {},
+): CalicoObject {
+  const { labels, spec = { peerIP: "10.0.0.1", asNumber: 64512 } } = fields;
+  return {
+    apiVersion: "projectcalico.org/v3",
+    kind: "BGPPeer",
+    metadata: labels === undefined ? { name } : { name, labels },
+    spec,
+  };
 }
