@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { itChecksRules, type RuleCase } from "../test/RuleCases.js";
 import { BgpConfigurationSchema } from "./BgpConfiguration.js";
 import { validateResource } from "./Validation.js";
 
@@ -8,15 +9,6 @@ const config = (spec: Record<string, unknown>, name = "default") => ({
   metadata: { name },
   spec,
 });
-
-interface RuleCase {
-  readonly rule: string;
-  readonly accepted: Record<string, unknown>;
-  readonly rejected: Record<string, unknown>;
-  readonly name?: string;
-  readonly path: string;
-  readonly message: string;
-}
 
 const used = { prefixAdvertisements: [{ cidr: "10.0.0.0/16", communities: ["c1"] }] };
 
@@ -211,21 +203,7 @@ const cases: RuleCase[] = [
 ];
 
 describe("validateResource: BGPConfiguration rules", () => {
-  it.each(cases)("$rule at $path: accepts the valid form", ({ accepted }) => {
-    const result = validateResource(config(accepted));
-    expect(result.ok ? [] : result.issues).toEqual([]);
-  });
-
-  it.each(cases)(
-    "$rule at $path: rejects with path and message",
-    ({ rule, rejected, name, path, message }) => {
-      const result = validateResource(config(rejected, name));
-      const issues = result.ok ? [] : result.issues;
-      const issue = issues.find((found) => found.path === path && found.rule === rule);
-      expect(issue, JSON.stringify(issues, null, 2)).toBeDefined();
-      expect(issue?.message).toContain(message);
-    },
-  );
+  itChecksRules(cases, config);
 
   it("allows per-node fields on node.<name> and warns about the ones confd ignores there", () => {
     const result = validateResource(

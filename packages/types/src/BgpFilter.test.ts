@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { validateResource } from "./Validation.js";
+import { describe } from "vitest";
+import { itChecksRules, type RuleCase } from "../test/RuleCases.js";
 
 const filter = (spec: Record<string, unknown>) => ({
   apiVersion: "projectcalico.org/v3",
@@ -7,14 +7,6 @@ const filter = (spec: Record<string, unknown>) => ({
   metadata: { name: "no-private" },
   spec,
 });
-
-interface RuleCase {
-  readonly rule: string;
-  readonly accepted: Record<string, unknown>;
-  readonly rejected: Record<string, unknown>;
-  readonly path: string;
-  readonly message: string;
-}
 
 const cases: RuleCase[] = [
   {
@@ -118,19 +110,5 @@ const cases: RuleCase[] = [
 ];
 
 describe("validateResource: BGPFilter rules", () => {
-  it.each(cases)("$rule at $path: accepts the valid form", ({ accepted }) => {
-    const result = validateResource(filter(accepted));
-    expect(result.ok ? [] : result.issues).toEqual([]);
-  });
-
-  it.each(cases)(
-    "$rule at $path: rejects with path and message",
-    ({ rule, rejected, path, message }) => {
-      const result = validateResource(filter(rejected));
-      const issues = result.ok ? [] : result.issues;
-      const issue = issues.find((found) => found.path === path && found.rule === rule);
-      expect(issue, JSON.stringify(issues, null, 2)).toBeDefined();
-      expect(issue?.message).toContain(message);
-    },
-  );
+  itChecksRules(cases, filter);
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { itChecksRules, type RuleCase } from "../test/RuleCases.js";
 import { BgpPeerInputSchema, BgpPeerSchema } from "./BgpPeer.js";
 import { validateResource } from "./Validation.js";
 
@@ -8,14 +9,6 @@ const peer = (spec: Record<string, unknown>, name = "peer-a") => ({
   metadata: { name },
   spec,
 });
-
-interface RuleCase {
-  readonly rule: string;
-  readonly accepted: Record<string, unknown>;
-  readonly rejected: Record<string, unknown>;
-  readonly path: string;
-  readonly message: string;
-}
 
 // One accepted and one rejected spec per rule; the message must name the field, rule and fix.
 const cases: RuleCase[] = [
@@ -225,22 +218,7 @@ const cases: RuleCase[] = [
 ];
 
 describe("validateResource: BGPPeer rules", () => {
-  it.each(cases)("$rule at $path: accepts the valid form", ({ accepted }) => {
-    const result = validateResource(peer(accepted));
-    expect(result.ok ? [] : result.issues).toEqual([]);
-  });
-
-  it.each(cases)(
-    "$rule at $path: rejects with path and message",
-    ({ rule, rejected, path, message }) => {
-      const result = validateResource(peer(rejected));
-      expect(result.ok).toBe(false);
-      const issues = result.ok ? [] : result.issues;
-      const issue = issues.find((found) => found.path === path && found.rule === rule);
-      expect(issue, JSON.stringify(issues, null, 2)).toBeDefined();
-      expect(issue?.message).toContain(message);
-    },
-  );
+  itChecksRules(cases, peer);
 
   it("accepts every peerIP form Calico accepts and rejects the others (validator_test vectors)", () => {
     for (const ip of [

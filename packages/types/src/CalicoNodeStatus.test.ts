@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { itChecksRules, type RuleCase } from "../test/RuleCases.js";
 import { CalicoNodeStatusSchema } from "./CalicoNodeStatus.js";
 import { validateResource } from "./Validation.js";
 
@@ -12,7 +13,7 @@ const nodeStatus = (spec: Record<string, unknown>, extra: Record<string, unknown
 
 const valid = { node: "node-1", classes: ["BGP"], updatePeriodSeconds: 10 };
 
-const cases = [
+const cases: RuleCase[] = [
   {
     rule: "caliconodestatus.node.required",
     accepted: valid,
@@ -65,21 +66,7 @@ const cases = [
 ];
 
 describe("validateResource: CalicoNodeStatus rules", () => {
-  it.each(cases)("$rule at $path: accepts the valid form", ({ accepted }) => {
-    const result = validateResource(nodeStatus(accepted));
-    expect(result.ok ? [] : result.issues).toEqual([]);
-  });
-
-  it.each(cases)(
-    "$rule at $path: rejects with path and message",
-    ({ rule, rejected, path, message }) => {
-      const result = validateResource(nodeStatus(rejected));
-      const issues = result.ok ? [] : result.issues;
-      const issue = issues.find((found) => found.path === path && found.rule === rule);
-      expect(issue, JSON.stringify(issues, null, 2)).toBeDefined();
-      expect(issue?.message).toContain(message);
-    },
-  );
+  itChecksRules(cases, (spec) => nodeStatus(spec));
 
   it("warns that status is dropped on create and that empty classes report nothing", () => {
     const result = validateResource(

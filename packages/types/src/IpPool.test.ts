@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { itChecksRules, type RuleCase } from "../test/RuleCases.js";
 import { validateResource } from "./Validation.js";
 
 const pool = (spec: Record<string, unknown>) => ({
@@ -7,14 +8,6 @@ const pool = (spec: Record<string, unknown>) => ({
   metadata: { name: "pool-a" },
   spec,
 });
-
-interface RuleCase {
-  readonly rule: string;
-  readonly accepted: Record<string, unknown>;
-  readonly rejected: Record<string, unknown>;
-  readonly path: string;
-  readonly message: string;
-}
 
 const v4 = { cidr: "10.244.0.0/16" };
 
@@ -171,21 +164,7 @@ const cases: RuleCase[] = [
 ];
 
 describe("validateResource: IPPool rules", () => {
-  it.each(cases)("$rule at $path: accepts the valid form", ({ accepted }) => {
-    const result = validateResource(pool(accepted));
-    expect(result.ok ? [] : result.issues).toEqual([]);
-  });
-
-  it.each(cases)(
-    "$rule at $path: rejects with path and message",
-    ({ rule, rejected, path, message }) => {
-      const result = validateResource(pool(rejected));
-      const issues = result.ok ? [] : result.issues;
-      const issue = issues.find((found) => found.path === path && found.rule === rule);
-      expect(issue, JSON.stringify(issues, null, 2)).toBeDefined();
-      expect(issue?.message).toContain(message);
-    },
-  );
+  itChecksRules(cases, pool);
 
   it("enforces the CRD's immutability of cidr and blockSize when given the stored object", () => {
     const stored = pool({ cidr: "10.244.0.0/16", blockSize: 26 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { itChecksRules, type RuleCase } from "../test/RuleCases.js";
 import { ObjectMetaInputSchema, ObjectMetaSchema } from "./ObjectMeta.js";
 import { validateResource } from "./Validation.js";
 
@@ -9,7 +10,7 @@ const peerWith = (metadata: Record<string, unknown>) => ({
   spec: { peerIP: "10.0.0.1" },
 });
 
-const cases = [
+const cases: RuleCase[] = [
   {
     rule: "metadata.name.required",
     accepted: { name: "peer-a" },
@@ -69,21 +70,7 @@ const cases = [
 ];
 
 describe("validateResource: metadata rules", () => {
-  it.each(cases)("$rule: accepts the valid form", ({ accepted }) => {
-    const result = validateResource(peerWith(accepted));
-    expect(result.ok ? [] : result.issues).toEqual([]);
-  });
-
-  it.each(cases)(
-    "$rule at $path: rejects with path and message",
-    ({ rule, rejected, path, message }) => {
-      const result = validateResource(peerWith(rejected));
-      const issues = result.ok ? [] : result.issues;
-      const issue = issues.find((found) => found.path === path && found.rule === rule);
-      expect(issue, JSON.stringify(issues, null, 2)).toBeDefined();
-      expect(issue?.message).toContain(message);
-    },
-  );
+  itChecksRules(cases, peerWith);
 
   it("warns that a namespace is ignored on cluster-scoped kinds", () => {
     const result = validateResource(peerWith({ name: "p", namespace: "default" }));
