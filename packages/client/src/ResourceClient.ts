@@ -243,7 +243,7 @@ export class ResourceClient<T extends CalicoObject> {
     const body = this.encode(object);
     const name = nameOf(body);
     const raw = await this.run("create", name, options.signal, async ({ previousError }) => {
-      if (!options.dryRun && previousError && mayHaveCommitted(previousError)) {
+      if (mayHaveLanded(options, previousError)) {
         const existing = await this.readIfExists(name, options.signal);
         if (existing !== undefined) {
           if (holdsWrite(existing, body)) return existing;
@@ -282,12 +282,9 @@ export class ResourceClient<T extends CalicoObject> {
       });
     }
     const raw = await this.run("update", name, options.signal, async ({ previousError }) => {
-      if (!options.dryRun && previousError && mayHaveCommitted(previousError)) {
-        const current = await this.readRaw(name, options.signal);
-        if (current.metadata.resourceVersion !== expected) {
-          if (holdsWrite(current, body)) return current;
-          throw conflict(this.target("update", name), expected, current);
-        }
+      if (mayHaveLanded(options, previousError)) {
+        const landed = await this.guardedWriteLanded("update", name, expected, body, options);
+        if (landed !== undefined) return landed;
       }
       return this.transport.customObjects.replaceClusterCustomObject(
         { ...this.coordinates, name, body, fieldManager, ...dryRun(options) },
@@ -341,12 +338,9 @@ export class ResourceClient<T extends CalicoObject> {
     options: WriteOptions,
   ): Promise<T> {
     const raw = await this.run("patch", name, options.signal, async ({ previousError }) => {
-      if (!options.dryRun && previousError && mayHaveCommitted(previousError)) {
-        const now = await this.readRaw(name, options.signal);
-        if (now.metadata.resourceVersion !== expected) {
-          if (holdsWrite(now, desired)) return now;
-          throw conflict(this.target("patch", name), expected, now);
-        }
+      if (mayHaveLanded(options, previousError)) {
+        const landed = await this.guardedWriteLanded("patch", name, expected, desired, options);
+        if (landed !== undefined) return landed;
       }
       return this.transport.customObjects.patchClusterCustomObject(
         { ...this.coordinates, name, body, fieldManager, ...dryRun(options) },
@@ -367,7 +361,7 @@ export class ResourceClient<T extends CalicoObject> {
     const applied = { ...body, metadata };
     let force = options.force === true;
     const raw = await this.run("patch", name, options.signal, async ({ previousError }) => {
-      if (!options.dryRun && previousError && mayHaveCommitted(previousError)) {
+      if (mayHaveLanded(options, previousError)) {
         const existing = await this.readIfExists(name, options.signal);
         if (existing !== undefined && holdsWrite(existing, applied)) return existing;
       }
@@ -400,7 +394,7 @@ export class ResourceClient<T extends CalicoObject> {
       ...(options.resourceVersion ? { resourceVersion: options.resourceVersion } : {}),
     };
     await this.run("delete", name, options.signal, async ({ previousError }) => {
-      if (!options.dryRun && previousError && mayHaveCommitted(previousError)) {
+      if (mayHaveLanded(options, previousError)) {
         const existing = await this.readIfExists(name, options.signal);
         if (existing === undefined) return;
         if (uid && existing.metadata.uid !== uid) return;
@@ -565,6 +559,24 @@ export class ResourceClient<T extends CalicoObject> {
     }
   }
 
+  /**
+   * After a guarded write (expected resourceVersion) failed ambiguously: the stored object if
+   * that write landed, undefined if the object is still at `expected` (send again); a
+   * `Conflict` if it moved on without holding what we wrote.
+   */
+  private async guardedWriteLanded(
+    verb: "update" | "patch",
+    name: string,
+    expected: string,
+    written: CalicoObject,
+    options: WriteOptions,
+  ): Promise<CalicoObject | undefined> {
+    const current = await this.readRaw(name, options.signal);
+    if (current.metadata.resourceVersion === expected) return undefined;
+    if (holdsWrite(current, written)) return current;
+    throw conflict(this.target(verb, name), expected, current);
+  }
+
   private async readRaw(name: string, signal: AbortSignal | undefined): Promise<CalicoObject> {
     return (await this.transport.customObjects.getClusterCustomObject(
       { ...this.coordinates, name },
@@ -604,6 +616,12 @@ function nameOf(object: CalicoObject): string {
       { field: "metadata.name", message: "required (Calico does not support generateName)" },
     ],
   });
+}
+
+// A retry after a failure that may have committed first looks at what is stored; a dry run
+// stores nothing, so it just sends again.
+function mayHaveLanded(options: WriteOptions, previousError: CalicoClientError | undefined) {
+  return !options.dryRun && previousError !== undefined && mayHaveCommitted(previousError);
 }
 
 function dryRun(options: WriteOptions): { dryRun?: string } {
