@@ -74,6 +74,30 @@ describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
     await direct.delete(name);
   });
 
+  it("counts a replace and a patch whose answers were lost after they landed as done", async () => {
+    const name = unique("landed");
+    const path = `${collection}/${name}`;
+    const created = await direct.create(testPeer(name));
+    const ours = () => proxy.requests.filter((r) => r.path.startsWith(path));
+    proxy.clear();
+    proxy.inject({ method: "PUT", path, action: { kind: "failAfterCommit" } });
+    const replaced = await peers.replace({
+      ...created,
+      spec: { peerIP: "10.0.0.2", asNumber: 64512 },
+    });
+    expect(replaced.spec).toMatchObject({ peerIP: "10.0.0.2" });
+    proxy.inject({ method: "PATCH", path, action: { kind: "failAfterCommit" } });
+    const patched = await peers.patch(name, { spec: { peerIP: "10.0.0.3" } });
+    expect(patched.spec).toMatchObject({ peerIP: "10.0.0.3" });
+    // each write was sent once and its lost answer recovered by a read, not by a second write
+    const writes = ours().filter((r) => r.method === "PUT" || r.method === "PATCH");
+    expect(writes.map((r) => [r.method, r.fault])).toEqual([
+      ["PUT", "failAfterCommit"],
+      ["PATCH", "failAfterCommit"],
+    ]);
+    await direct.delete(name);
+  });
+
   it("retries a reset GET and never retries an Invalid create", async () => {
     const name = unique("inval");
     proxy.clear();
