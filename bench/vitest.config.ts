@@ -1,14 +1,11 @@
-import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
-// Benchmarks run on the TypeScript sources of workspace packages, like the tests.
-const conditions = ["@calicokit/source", ...defaultServerConditions];
-
+// Benchmarks measure what users run: the built packages (dist/), loaded by Node itself rather
+// than through vitest's module runner, whose live-binding getters would cost on hot paths.
 export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions } },
   test: {
     include: ["**/*.bench.ts"],
     benchmark: { include: ["**/*.bench.ts"] },
+    server: { deps: { external: [/\/packages\/[^/]+\/dist\//] } },
   },
 });
