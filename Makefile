@@ -78,5 +78,5 @@ control-plane: bootstrap build ## a test control plane (Calico v3 CRDs) held unt
 	node packages/testkit/dist/main.js v3 --hold
 
 clean: ## remove build output and the bootstrapped toolchain
-	rm -rf $(TOOLS) node_modules packages/*/node_modules apps/*/node_modules bench/node_modules packages/*/dist apps/*/dist .turbo .state
+	rm -rf $(TOOLS) node_modules packages/*/node_modules apps/*/node_modules bench/node_modules packages/*/dist apps/*/dist .turbo
 	find . -name '*.tsbuildinfo' -not -path './node_modules/*' -delete
