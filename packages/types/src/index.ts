@@ -79,6 +79,7 @@ export {
   ClusterInformationSpecSchema,
 } from "./ClusterInformation.js";
 export { applyDefaults } from "./Defaults.js";
+export { parseGoDuration } from "./GoDuration.js";
 export {
   type IpPool,
   type IpPoolInput,

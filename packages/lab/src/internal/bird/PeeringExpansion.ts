@@ -1,6 +1,6 @@
+import { parseGoDuration } from "@calicokit/types";
 import type { BgpSnapshot, SnapshotBgpPeer } from "../../BgpTopology.js";
 import { asNumberOf, type ClusterFacts, type NodeFacts, sortedByName } from "./ClusterFacts.js";
-import { goDurationSeconds } from "./GoDuration.js";
 import { canonicalIp, type IpFamily, splitPeerIp } from "./IpAddress.js";
 
 /**
@@ -289,10 +289,12 @@ function withPeerOptions(
 }
 
 /**
- * A Go duration field in whole seconds; an unparsable value is reported and treated as unset.
+ * A Go duration field in whole seconds, rounded half away from zero as confd does (Go's
+ * `math.Round`) before writing `graceful restart time` / `keepalive time`; an unparsable value
+ * is reported and treated as unset.
  * @example
  * ```ts
- * durationField("90s", "spec.maxRestartTime", warnings); // 90
+ * durationField("1500ms", "spec.maxRestartTime", warnings); // 2
  * ```
  */
 export function durationField(
@@ -301,9 +303,11 @@ export function durationField(
   warnings: string[],
 ): number | undefined {
   if (value === undefined || value === "") return undefined;
-  const seconds = goDurationSeconds(value);
-  if (seconds === undefined) {
+  const nanoseconds = parseGoDuration(value);
+  if (nanoseconds === undefined) {
     warnings.push(`${field} ${JSON.stringify(value)} is not a Go duration (e.g. "120s"); ignored.`);
+    return undefined;
   }
-  return seconds;
+  const seconds = Math.round(Math.abs(nanoseconds) / 1e9);
+  return nanoseconds < 0 && seconds > 0 ? -seconds : seconds;
 }

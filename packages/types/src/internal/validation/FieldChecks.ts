@@ -1,6 +1,6 @@
 import { parseASNumber } from "../../ASNumber.js";
+import { goDurationHint, parseGoDuration } from "../../GoDuration.js";
 import { parseSelector } from "../../Selector.js";
-import { goDurationHint, parseGoDuration } from "./GoDuration.js";
 import { type Cidr, isKubernetesCidr, isMasked, parseGoCidrText } from "./IpAddress.js";
 import type { Findings } from "./Issue.js";
 import { dns1123Hint, isDns1123Subdomain } from "./Names.js";

@@ -1,5 +1,6 @@
 // Go's time.ParseDuration grammar, which Calico uses to decode metav1.Duration fields
-// (maxRestartTime, keepaliveTime, nodeMeshMaxRestartTime). The CRDs only say `type: string`.
+// (maxRestartTime, keepaliveTime, nodeMeshMaxRestartTime). The CRDs only say `type: string`,
+// so validateResource and the lab's confd model both read these fields through parseGoDuration.
 
 const nanosecondsPerUnit: Readonly<Record<string, number>> = {
   ns: 1,
@@ -19,7 +20,16 @@ function isDigit(text: string, i: number): boolean {
   return code >= 48 && code <= 57;
 }
 
-/** Nanoseconds of a Go duration string, or undefined if time.ParseDuration would reject it. */
+/**
+ * Nanoseconds of a Go duration string (`"120s"`, `"1h30m"`, `"1.5s"`, `"-3s"`, `"0"`), or undefined
+ * when Go's `time.ParseDuration` would reject it (no unit, unknown unit, spaces, overflow).
+ * Callers that need whole seconds round themselves (confd rounds half away from zero).
+ * @example
+ * ```ts
+ * parseGoDuration("1m30s"); // 90_000_000_000
+ * parseGoDuration("90"); // undefined: a unit is required
+ * ```
+ */
 export function parseGoDuration(text: string): number | undefined {
   let i = 0;
   let sign = 1;
@@ -55,6 +65,6 @@ export function parseGoDuration(text: string): number | undefined {
   return sign * total;
 }
 
-/** The fix hint for a bad duration. */
+/** The fix hint validation messages give for a bad duration. */
 export const goDurationHint =
   'write a Go duration such as "90s", "2m" or "1h30m" (units ns, us, ms, s, m, h)';
