@@ -234,6 +234,26 @@ describe("explicit BGPPeers", () => {
     expect(n1.ipv6.sessions.map((s) => s.name)).toEqual(["Global_2001_db8__1_port_1791"]);
   });
 
+  it("names and files a peerIP as Go prints it (IPv4-mapped IPv6 is IPv4)", () => {
+    const n1 = computeNodeBgp(
+      {
+        nodes: [node("n1", "10.0.0.1", { ipv6: "2001:db8::10" })],
+        bgpConfigurations: meshOff(),
+        bgpPeers: [
+          peer("mapped", { peerIP: "::ffff:192.0.2.1", asNumber: 65001 }),
+          peer("long", { peerIP: "2001:DB8:0:0:0:0:0:1", asNumber: 65001 }),
+        ],
+      },
+      "n1",
+    );
+    expect(n1.ipv4.sessions.map((s) => [s.name, s.peerIP])).toEqual([
+      ["Global_192_0_2_1", "192.0.2.1"],
+    ]);
+    expect(n1.ipv6.sessions.map((s) => [s.name, s.peerIP])).toEqual([
+      ["Global_2001_db8__1", "2001:db8::1"],
+    ]);
+  });
+
   it("a node-specific BGPPeer applies only to its node and is named Node_", () => {
     const snapshot: BgpSnapshot = {
       nodes,

@@ -4,7 +4,7 @@ import {
   compareStrings,
   type NodeFacts,
 } from "./internal/bird/ClusterFacts.js";
-import { type IpFamily, ipFamily, ipForProtocolName } from "./internal/bird/IpAddress.js";
+import { type IpFamily, ipForProtocolName } from "./internal/bird/IpAddress.js";
 import { durationField, expandPeerings, type Peering } from "./internal/bird/PeeringExpansion.js";
 
 export type { IpFamily } from "./internal/bird/IpAddress.js";
@@ -372,7 +372,7 @@ function nodeBgp(
       ...peerings.global.values(),
       ...(peerings.byNode.get(nodeName)?.values() ?? []),
     ]
-      .filter((peering) => peering.reachableBy !== undefined && ipFamily(peering.ip) === ipVersion)
+      .filter((peering) => peering.reachableBy !== undefined && peering.family === ipVersion)
       .map((peering) => ({ ip: peering.ip, via: peering.reachableBy ?? "" }));
     return {
       family: ipVersion,
@@ -476,7 +476,7 @@ function explicitSessions(
   const sessions: BgpSession[] = [];
   for (const peering of peerings.values()) {
     // Sessions to ourselves are dropped here, e.g. an RR selected by its own BGPPeer.
-    if (ipFamily(peering.ip) !== family || peering.ip === nodeIP) continue;
+    if (peering.family !== family || peering.ip === nodeIP) continue;
     const effectiveAS = peering.localASNumber || node.asNumber;
     const internalPeer = peering.asNumber === effectiveAS;
     // On a route reflector, an iBGP peer is a client unless it is an RR of the same cluster.

@@ -80,6 +80,7 @@ export {
 } from "./ClusterInformation.js";
 export { applyDefaults } from "./Defaults.js";
 export { parseGoDuration } from "./GoDuration.js";
+export { type IpAddress, parseCidrOrIp, parseIp } from "./IpAddress.js";
 export {
   type IpPool,
   type IpPoolInput,

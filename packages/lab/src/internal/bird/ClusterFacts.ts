@@ -1,6 +1,5 @@
-import { parseASNumber, parseSelector } from "@calicokit/types";
+import { parseASNumber, parseCidrOrIp, parseSelector } from "@calicokit/types";
 import type { BgpSnapshot, SnapshotBgpConfigurationSpec } from "../../BgpTopology.js";
-import { addressWithoutPrefix } from "./IpAddress.js";
 
 /** Calico's AS number when neither the node nor the default BGPConfiguration sets one. */
 export const defaultASNumber = 64512;
@@ -79,8 +78,8 @@ export function clusterFacts(snapshot: BgpSnapshot): ClusterFacts {
     return {
       name: node.metadata.name,
       labels: node.metadata.labels ?? {},
-      ipv4: addressWithoutPrefix(bgp?.ipv4Address),
-      ipv6: addressWithoutPrefix(bgp?.ipv6Address),
+      ipv4: nodeIp(bgp?.ipv4Address),
+      ipv6: nodeIp(bgp?.ipv6Address),
       ownASNumber,
       asNumber: ownASNumber ?? globalASNumber,
       rrClusterId: bgp?.routeReflectorClusterID ?? "",
@@ -146,6 +145,11 @@ export function sortedByName<
  */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// calico-node publishes the address part of `spec.bgp.ipv4Address` (a CIDR or an IP), as Go prints it.
+function nodeIp(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : parseCidrOrIp(value)?.ip;
 }
 
 function positive(value: number | undefined): number | undefined {

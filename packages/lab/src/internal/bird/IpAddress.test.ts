@@ -1,25 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addressWithoutPrefix, canonicalIp, ipForProtocolName, splitPeerIp } from "./IpAddress.js";
-
-describe("canonicalIp", () => {
-  it("keeps IPv4, compresses and lower-cases IPv6 like Go, rejects the rest", () => {
-    expect(canonicalIp("10.0.0.9")).toBe("10.0.0.9");
-    expect(canonicalIp("FD00:0:0:0::2")).toBe("fd00::2");
-    expect(canonicalIp("2001:db8:0:0:1:0:0:1")).toBe("2001:db8::1:0:0:1");
-    expect(canonicalIp("010.0.0.1")).toBeUndefined();
-    expect(canonicalIp("node-a")).toBeUndefined();
-  });
-});
-
-describe("addressWithoutPrefix", () => {
-  it("drops the prefix length of a node address", () => {
-    expect(addressWithoutPrefix("10.0.0.5/24")).toBe("10.0.0.5");
-    expect(addressWithoutPrefix("fd00::5/64")).toBe("fd00::5");
-    expect(addressWithoutPrefix("10.0.0.5")).toBe("10.0.0.5");
-    expect(addressWithoutPrefix("")).toBeUndefined();
-    expect(addressWithoutPrefix(undefined)).toBeUndefined();
-  });
-});
+import { ipForProtocolName, splitPeerIp } from "./IpAddress.js";
 
 describe("splitPeerIp", () => {
   it("splits ip:port and [ipv6]:port like net.SplitHostPort", () => {

@@ -1,48 +1,5 @@
-import { isIPv4, isIPv6 } from "node:net";
-
 /** An IP address family, as BIRD 1.6 splits them: `bird` for 4, `bird6` for 6. */
 export type IpFamily = 4 | 6;
-
-/**
- * The canonical text of an IP address (what Go's `net.IP.String()` prints: IPv6 compressed and
- * lower case), or undefined when `text` is not an IP. Calico compares peer and node IPs as
- * strings, so every IP must go through here before a comparison.
- * @example
- * ```ts
- * canonicalIp("FD00:0::2"); // "fd00::2"
- * ```
- */
-export function canonicalIp(text: string): string | undefined {
-  if (isIPv4(text)) return text;
-  if (!isIPv6(text)) return undefined;
-  // WHATWG URL serialises IPv6 hosts in RFC 5952 form, the same form Go prints.
-  return new URL(`http://[${text}]/`).hostname.slice(1, -1);
-}
-
-/**
- * The family of a canonical IP.
- * @example
- * ```ts
- * ipFamily("fd00::2"); // 6
- * ```
- */
-export function ipFamily(ip: string): IpFamily {
-  return ip.includes(":") ? 6 : 4;
-}
-
-/**
- * The address part of a Calico node address such as `10.0.0.5/24` (the prefix length is
- * optional), canonicalised; undefined when absent or not an IP.
- * @example
- * ```ts
- * addressWithoutPrefix("10.0.0.5/24"); // "10.0.0.5"
- * ```
- */
-export function addressWithoutPrefix(value: string | undefined): string | undefined {
-  if (value === undefined || value === "") return undefined;
-  const slash = value.indexOf("/");
-  return canonicalIp(slash === -1 ? value : value.slice(0, slash));
-}
 
 /**
  * Splits a BGPPeer `peerIP` (`ip`, `ipv4:port` or `[ipv6]:port`) like Go's

@@ -1,14 +1,16 @@
-import { parseGoDuration } from "@calicokit/types";
+import { parseGoDuration, parseIp } from "@calicokit/types";
 import type { BgpSnapshot, SnapshotBgpPeer } from "../../BgpTopology.js";
 import { asNumberOf, type ClusterFacts, type NodeFacts, sortedByName } from "./ClusterFacts.js";
-import { canonicalIp, type IpFamily, splitPeerIp } from "./IpAddress.js";
+import { type IpFamily, splitPeerIp } from "./IpAddress.js";
 
 /**
  * One peering as confd stores it under `/calico/bgp/v1/{global,host/<node>}/peer_v4|6/<ip[-port]>`:
  * the remote side plus the BGPPeer's per-peer options.
  */
 export interface Peering {
+  /** As Go prints it: Calico compares peer and node IPs as strings. */
   readonly ip: string;
+  readonly family: IpFamily;
   /** 0 when no port is set (BIRD then uses 179). */
   readonly port: number;
   /** The remote AS; 0 when a `peerIP` BGPPeer has no `asNumber` (confd renders it as is). */
@@ -42,7 +44,7 @@ export interface PeeringTable {
 
 type RemoteSide = Pick<
   Peering,
-  "ip" | "port" | "asNumber" | "rrClusterId" | "calicoNode" | "peerNode"
+  "ip" | "family" | "port" | "asNumber" | "rrClusterId" | "calicoNode" | "peerNode"
 >;
 
 /**
@@ -117,9 +119,11 @@ export function expandPeerings(
       families = [4, 6];
     } else {
       const { host, port } = splitPeerIp(spec.peerIP ?? "");
+      const peer = parseIp(host);
+      if (peer === undefined) continue;
       const asNumber = asNumberOf(spec.asNumber, "", []) ?? 0;
-      localNodes = nodesWithIpPortAndAS(facts, canonicalIp(host) ?? host, asNumber, port);
-      families = [host.includes(":") ? 6 : 4];
+      localNodes = nodesWithIpPortAndAS(facts, peer.ip, asNumber, port);
+      families = [peer.version];
     }
     if (localNodes.length === 0) continue;
     // ...and its local side (all nodes for a global BGPPeer) becomes the remote side.
@@ -169,8 +173,8 @@ function forwardRemotes(
       .flatMap((name) => nodeAsRemotes(facts, facts.byName.get(name), [4, 6]));
   }
   const split = splitPeerIp(spec.peerIP ?? "");
-  const ip = canonicalIp(split.host);
-  if (ip === undefined) {
+  const peer = parseIp(split.host);
+  if (peer === undefined) {
     warnings.push(
       `BGPPeer ${peerName(bgpPeer)}: spec.peerIP ${JSON.stringify(spec.peerIP ?? "")} is not an IP, IP:port or [IPv6]:port; skipped.`,
     );
@@ -181,18 +185,19 @@ function forwardRemotes(
   let port = split.port;
   if (port === 0) {
     // No port given: peer on the listen port of the Calico node that owns this IP and AS.
-    const owner = nodesWithIpPortAndAS(facts, ip, asNumber, 0)[0];
+    const owner = nodesWithIpPortAndAS(facts, peer.ip, asNumber, 0)[0];
     if (owner !== undefined) {
       port = facts.byName.get(owner)?.listenPort ?? facts.globalListenPort ?? 0;
     }
   }
   return [
     {
-      ip,
+      ip: peer.ip,
+      family: peer.version,
       port,
       asNumber,
       rrClusterId: "",
-      calicoNode: facts.nodeIPs.has(ip),
+      calicoNode: facts.nodeIPs.has(peer.ip),
       peerNode: undefined,
     },
   ];
@@ -211,6 +216,7 @@ function nodeAsRemotes(
     if (ip === undefined) continue;
     remotes.push({
       ip,
+      family,
       port: node.listenPort ?? facts.globalListenPort ?? 0,
       asNumber: node.asNumber,
       rrClusterId: node.rrClusterId,

@@ -74,7 +74,7 @@ describe("parseGoCidr / parseGoCidrOrIp (libcalico-go ParseCIDROrIP)", () => {
     ["::ffff:10.0.0.0/120", 4, true],
     ["::ffff:10.0.0.1/120", 4, false],
   ] as const)("%s is IPv%d, strictly masked: %s", (text, version, strictlyMasked) => {
-    expect(parseGoCidrOrIp(text)).toEqual({ version, strictlyMasked });
+    expect(parseGoCidrOrIp(text)).toMatchObject({ version, strictlyMasked });
   });
 });
 

@@ -12,6 +12,8 @@ export interface GoAddress {
 
 /** A parsed CIDR or bare IP, as libcalico-go's `ParseCIDROrIP` sees it. */
 export interface GoCidrOrIp {
+  /** The address as written (host bits kept), as `ParseCIDROrIP` returns it. */
+  readonly address: GoAddress;
   /** 4 when Go's `To4()` succeeds (dotted IPv4 and IPv4-mapped IPv6), else 6. */
   readonly version: 4 | 6;
   /** True when no host bits are set below the prefix (always true for a bare IP). */
@@ -153,18 +155,47 @@ export function parseGoCidrOrIp(text: string): GoCidrOrIp | undefined {
   const cidr = parseGoCidr(text);
   if (cidr !== undefined) {
     return {
+      address: cidr.address,
       version: goAddressVersion(cidr.address),
       strictlyMasked: hostBitsClear(cidr.address, cidr.prefix),
     };
   }
   const address = parseGoAddress(text);
   if (address === undefined) return undefined;
-  return { version: goAddressVersion(address), strictlyMasked: true };
+  return { address, version: goAddressVersion(address), strictlyMasked: true };
 }
 
 /** Dotted text of an IPv4 address held as 16 bytes (Go's `IP.String()` for `To4()` addresses). */
 export function formatGoIPv4(bytes: Uint8Array): string {
   return Array.from(bytes.subarray(12, 16)).join(".");
+}
+
+/**
+ * IPv6 text as Go prints it (RFC 5952): lower-case hex, the longest run (first on ties) of two or
+ * more zero groups as "::".
+ */
+export function formatGoIPv6(bytes: Uint8Array): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j === i ? i + 1 : j;
+  }
+  const hex = (part: number[]) => part.map((group) => group.toString(16)).join(":");
+  if (bestStart === -1) return hex(groups);
+  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLength))}`;
+}
+
+/** Go's `net.IP.String()`: dotted when `To4()` succeeds (IPv4-mapped IPv6 too), else IPv6 text. */
+export function formatGoAddress(bytes: Uint8Array): string {
+  return isGoIPv4(bytes) ? formatGoIPv4(bytes) : formatGoIPv6(bytes);
 }
 
 const macColon = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}(?:(?::[0-9a-f]{2}){2}|(?::[0-9a-f]{2}){14})?$/i;

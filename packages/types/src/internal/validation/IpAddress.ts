@@ -1,5 +1,6 @@
 import {
   formatGoIPv4,
+  formatGoIPv6,
   type GoAddress,
   goAddressVersion,
   goNetworkContains,
@@ -79,29 +80,8 @@ export function cidrContains(network: Cidr, address: Cidr): boolean {
 /** Go's `IPNet.String()` of the masked network, e.g. "10.0.0.0/8" or "fd00::/64". */
 export function formatMaskedCidr(cidr: Cidr): string {
   const masked = maskHostBits(goAddress(cidr), cidr.prefixLength);
-  const address = cidr.family === 4 ? formatGoIPv4(masked) : formatIpv6(masked);
+  const address = cidr.family === 4 ? formatGoIPv4(masked) : formatGoIPv6(masked);
   return `${address}/${cidr.prefixLength}`;
-}
-
-// RFC 5952, as Go's IP.String() prints IPv6: lower-case hex, the longest run (first on ties) of
-// two or more zero groups as "::".
-function formatIpv6(bytes: Uint8Array): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j === i ? i + 1 : j;
-  }
-  const hex = (part: number[]) => part.map((group) => group.toString(16)).join(":");
-  if (bestStart === -1) return hex(groups);
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLength))}`;
 }
 
 /** libcalico-go's `net.IP.Version()` of an address text: IPv4-mapped IPv6 counts as 4; 0 if invalid. */
