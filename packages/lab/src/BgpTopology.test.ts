@@ -234,6 +234,15 @@ describe("explicit BGPPeers", () => {
     expect(n1.ipv6.sessions.map((s) => s.name)).toEqual(["Global_2001_db8__1_port_1791"]);
   });
 
+  it("reads a written port of 0 as no port, as confd does", () => {
+    const snapshot: BgpSnapshot = {
+      nodes,
+      bgpConfigurations: meshOff(),
+      bgpPeers: [peer("tor", { peerIP: "192.0.2.1:0", asNumber: 65001 })],
+    };
+    expect(session(snapshot, "n1", "Global_192_0_2_1").port).toBeUndefined();
+  });
+
   it("names and files a peerIP as Go prints it (IPv4-mapped IPv6 is IPv4)", () => {
     const n1 = computeNodeBgp(
       {

@@ -4,10 +4,11 @@ import {
   compareStrings,
   type NodeFacts,
 } from "./internal/bird/ClusterFacts.js";
-import { type IpFamily, ipForProtocolName } from "./internal/bird/IpAddress.js";
 import { durationField, expandPeerings, type Peering } from "./internal/bird/PeeringExpansion.js";
+import { ipForProtocolName } from "./internal/bird/ProtocolName.js";
 
-export type { IpFamily } from "./internal/bird/IpAddress.js";
+/** An IP address family, as BIRD 1.6 splits them: `bird` for 4, `bird6` for 6. */
+export type IpFamily = 4 | 6;
 
 // ---------------------------------------------------------------------------------------------
 // Input: the fields of Calico resources this computation reads, with the CRDs' JSON names. Full

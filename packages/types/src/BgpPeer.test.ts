@@ -254,6 +254,17 @@ describe("validateResource: BGPPeer rules", () => {
     }
   });
 
+  it("refuses a written port of 0 with one issue and no family check against that peerIP", () => {
+    const result = validateResource(peer({ peerIP: "10.0.0.1:0", reachableBy: "fd00::fe" }));
+    const issues = result.ok ? [] : result.issues;
+    expect(issues.map((issue) => [issue.rule, issue.message.split(";")[0]])).toEqual([
+      [
+        "bgppeer.peerIP.format",
+        'spec.peerIP "10.0.0.1:0" is not a valid peer address: the port must be at least 1',
+      ],
+    ]);
+  });
+
   it("normalises AS numbers to plain integers and keeps a uint32 warning when asked", () => {
     const result = validateResource(
       peer({ peerIP: "10.0.0.1", asNumber: "1.10", localASNumber: "64512" }),

@@ -99,6 +99,7 @@ export {
 } from "./JsonSchema.js";
 export { type KubernetesNode, KubernetesNodeSchema } from "./KubernetesNode.js";
 export { type ObjectMeta, ObjectMetaInputSchema, ObjectMetaSchema } from "./ObjectMeta.js";
+export { type PeerAddress, parsePeerAddress } from "./PeerAddress.js";
 export { parseSelector, type Selector } from "./Selector.js";
 export { SelectorSyntaxError } from "./SelectorSyntaxError.js";
 export {

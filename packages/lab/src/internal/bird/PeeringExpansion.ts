@@ -1,7 +1,6 @@
-import { parseGoDuration, parseIp } from "@calicokit/types";
-import type { BgpSnapshot, SnapshotBgpPeer } from "../../BgpTopology.js";
+import { parseGoDuration, parsePeerAddress } from "@calicokit/types";
+import type { BgpSnapshot, IpFamily, SnapshotBgpPeer } from "../../BgpTopology.js";
 import { asNumberOf, type ClusterFacts, type NodeFacts, sortedByName } from "./ClusterFacts.js";
-import { type IpFamily, splitPeerIp } from "./IpAddress.js";
 
 /**
  * One peering as confd stores it under `/calico/bgp/v1/{global,host/<node>}/peer_v4|6/<ip[-port]>`:
@@ -118,11 +117,10 @@ export function expandPeerings(
       localNodes = facts.nodesMatching(spec.peerSelector);
       families = [4, 6];
     } else {
-      const { host, port } = splitPeerIp(spec.peerIP ?? "");
-      const peer = parseIp(host);
-      if (peer === undefined) continue;
+      const peer = parsePeerAddress(spec.peerIP ?? "");
+      if (!peer.ok) continue;
       const asNumber = asNumberOf(spec.asNumber, "", []) ?? 0;
-      localNodes = nodesWithIpPortAndAS(facts, peer.ip, asNumber, port);
+      localNodes = nodesWithIpPortAndAS(facts, peer.ip, asNumber, peer.port ?? 0);
       families = [peer.version];
     }
     if (localNodes.length === 0) continue;
@@ -172,9 +170,8 @@ function forwardRemotes(
       .nodesMatching(spec.peerSelector)
       .flatMap((name) => nodeAsRemotes(facts, facts.byName.get(name), [4, 6]));
   }
-  const split = splitPeerIp(spec.peerIP ?? "");
-  const peer = parseIp(split.host);
-  if (peer === undefined) {
+  const peer = parsePeerAddress(spec.peerIP ?? "");
+  if (!peer.ok) {
     warnings.push(
       `BGPPeer ${peerName(bgpPeer)}: spec.peerIP ${JSON.stringify(spec.peerIP ?? "")} is not an IP, IP:port or [IPv6]:port; skipped.`,
     );
@@ -182,7 +179,8 @@ function forwardRemotes(
   }
   const asNumber =
     asNumberOf(spec.asNumber, `BGPPeer ${peerName(bgpPeer)} spec.asNumber`, warnings) ?? 0;
-  let port = split.port;
+  // confd reads a written port of 0 as no port.
+  let port = peer.port ?? 0;
   if (port === 0) {
     // No port given: peer on the listen port of the Calico node that owns this IP and AS.
     const owner = nodesWithIpPortAndAS(facts, peer.ip, asNumber, 0)[0];

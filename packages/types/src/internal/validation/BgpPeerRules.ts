@@ -1,9 +1,9 @@
 import type { z } from "zod";
 import type { BgpPeerInputSchema } from "../../BgpPeer.js";
+import { parsePeerAddress } from "../../PeerAddress.js";
 import { checkAsNumber, checkDuration, checkName, checkSelector } from "./FieldChecks.js";
 import { goIpVersion } from "./IpAddress.js";
 import type { Findings } from "./Issue.js";
-import { parsePeerAddress } from "./PeerAddress.js";
 import type { RuleOptions } from "./RuleOptions.js";
 
 type BgpPeerSpec = z.output<typeof BgpPeerInputSchema>["spec"];
@@ -121,14 +121,16 @@ export function checkBgpPeer(findings: Findings, spec: BgpPeerSpec, options: Rul
   let peerVersion: 0 | 4 | 6 = 0;
   if (isSet(spec.peerIP)) {
     const peer = parsePeerAddress(spec.peerIP);
-    if (peer.ok) {
+    if (peer.ok && peer.port !== 0) {
       peerVersion = peer.version;
     } else {
+      // processIPPort refuses a written port of 0, which the parser leaves to its callers.
+      const problem = peer.ok ? "the port must be at least 1" : peer.reason;
       findings.error(
         "spec.peerIP",
         "bgppeer.peerIP.format",
         "libcalico-go",
-        `spec.peerIP ${JSON.stringify(spec.peerIP)} is not a valid peer address: ${peer.reason}; ${peerAddressForms}`,
+        `spec.peerIP ${JSON.stringify(spec.peerIP)} is not a valid peer address: ${problem}; ${peerAddressForms}`,
       );
     }
   }
