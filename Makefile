@@ -26,7 +26,7 @@ export DO_NOT_TRACK := 1
 .PHONY: help bootstrap test test-unit lint typecheck build bench demo control-plane clean system-packages
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(NODE):
 	@echo "bootstrapping Node $(NODE_VERSION) into .tools/node"
