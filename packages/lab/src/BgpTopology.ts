@@ -1,3 +1,12 @@
+import type {
+  BgpConfiguration,
+  BgpConfigurationSpec,
+  BgpPeer,
+  BlockAffinity,
+  BlockAffinityV1,
+  CalicoNode,
+  IpPool,
+} from "@calicokit/types";
 import {
   type ClusterFacts,
   clusterFacts,
@@ -11,122 +20,35 @@ import { ipForProtocolName } from "./internal/bird/ProtocolName.js";
 export type IpFamily = 4 | 6;
 
 // ---------------------------------------------------------------------------------------------
-// Input: the fields of Calico resources this computation reads, with the CRDs' JSON names. Full
-// resources (from @calicokit/types or straight from the API server) fit these shapes.
+// Input: Calico resources as @calicokit/types defines them, reduced to metadata and spec (what
+// this computation reads), so full resources from the API server fit and so do test literals.
 // ---------------------------------------------------------------------------------------------
 
-/** A Calico Node (projectcalico.org/v3 `Node`), reduced to what calico-node's BGP reads. */
-export interface SnapshotNode {
-  readonly metadata: {
-    readonly name: string;
-    /** Calico Node labels (Kubernetes labels merged over `projectcalico.org/labels`). */
-    readonly labels?: Readonly<Record<string, string>> | undefined;
-  };
-  readonly spec?:
-    | {
-        readonly bgp?:
-          | {
-              /** IPv4 with optional prefix length, e.g. `10.0.0.5/24`. */
-              readonly ipv4Address?: string | undefined;
-              readonly ipv6Address?: string | undefined;
-              /** The node's own AS; unset means the global AS. */
-              readonly asNumber?: number | string | undefined;
-              /** Makes the node a route reflector. */
-              readonly routeReflectorClusterID?: string | undefined;
-            }
-          | undefined;
-      }
-    | undefined;
-}
+/** A Calico Node (projectcalico.org/v3 `Node`): name, labels and `spec.bgp` drive its BGP. */
+export type SnapshotNode = Pick<CalicoNode, "metadata" | "spec">;
 
-/** A `secretKeyRef` as BGPPeer and BGPConfiguration carry it. */
-export interface SnapshotSecretKeyRef {
-  readonly name?: string | undefined;
-  readonly key: string;
-}
+/** A `secretKeyRef` as BGPPeer `password` and BGPConfiguration `nodeMeshPassword` carry it. */
+export type SnapshotSecretKeyRef = NonNullable<
+  NonNullable<BgpPeer["spec"]["password"]>["secretKeyRef"]
+>;
 
-/** A BGPPeer (projectcalico.org/v3). */
-export interface SnapshotBgpPeer {
-  /** `name` orders BGPPeers (first writer wins) and names them in explanations. */
-  readonly metadata: { readonly name?: string | undefined };
-  readonly spec: {
-    readonly node?: string | undefined;
-    readonly nodeSelector?: string | undefined;
-    readonly peerIP?: string | undefined;
-    readonly asNumber?: number | string | undefined;
-    readonly localASNumber?: number | string | undefined;
-    readonly peerSelector?: string | undefined;
-    readonly keepOriginalNextHop?: boolean | undefined;
-    readonly nextHopMode?: string | undefined;
-    readonly password?: { readonly secretKeyRef?: SnapshotSecretKeyRef | undefined } | undefined;
-    readonly sourceAddress?: string | undefined;
-    readonly maxRestartTime?: string | undefined;
-    readonly keepaliveTime?: string | undefined;
-    readonly numAllowedLocalASNumbers?: number | undefined;
-    readonly ttlSecurity?: number | undefined;
-    readonly reachableBy?: string | undefined;
-    readonly filters?: readonly string[] | undefined;
-    readonly localWorkloadSelector?: string | undefined;
-    readonly reversePeering?: string | undefined;
-  };
-}
+/** A BGPPeer; `metadata.name` orders BGPPeers (first writer wins) and names them in explanations. */
+export type SnapshotBgpPeer = Pick<BgpPeer, "metadata" | "spec">;
 
 /** The spec of a BGPConfiguration (`default` or `node.<nodename>`). */
-export interface SnapshotBgpConfigurationSpec {
-  readonly nodeToNodeMeshEnabled?: boolean | undefined;
-  readonly asNumber?: number | string | undefined;
-  readonly listenPort?: number | undefined;
-  readonly logSeverityScreen?: string | undefined;
-  readonly bindMode?: string | undefined;
-  readonly ignoredInterfaces?: readonly string[] | undefined;
-  readonly nodeMeshMaxRestartTime?: string | undefined;
-  readonly nodeMeshPassword?:
-    | { readonly secretKeyRef?: SnapshotSecretKeyRef | undefined }
-    | undefined;
-  readonly programClusterRoutes?: string | undefined;
-  readonly ipv4NormalRoutePriority?: number | undefined;
-  readonly ipv6NormalRoutePriority?: number | undefined;
-  readonly communities?:
-    | readonly { readonly name?: string | undefined; readonly value?: string | undefined }[]
-    | undefined;
-  readonly prefixAdvertisements?:
-    | readonly {
-        readonly cidr?: string | undefined;
-        readonly communities?: readonly string[] | undefined;
-      }[]
-    | undefined;
-  readonly serviceClusterIPs?: readonly unknown[] | undefined;
-  readonly serviceExternalIPs?: readonly unknown[] | undefined;
-  readonly serviceLoadBalancerIPs?: readonly unknown[] | undefined;
-}
+export type SnapshotBgpConfigurationSpec = BgpConfigurationSpec;
 
-/** A BGPConfiguration (projectcalico.org/v3). */
-export interface SnapshotBgpConfiguration {
-  /** `default` or `node.<nodename>`; anything else is ignored, as calico-node does. */
-  readonly metadata: { readonly name?: string | undefined };
-  readonly spec?: SnapshotBgpConfigurationSpec | undefined;
-}
+/** A BGPConfiguration; only `default` and `node.<nodename>` are read, as calico-node does. */
+export type SnapshotBgpConfiguration = Pick<BgpConfiguration, "metadata" | "spec">;
 
-/** An IPPool (projectcalico.org/v3). */
-export interface SnapshotIpPool {
-  readonly metadata?: { readonly name?: string | undefined } | undefined;
-  readonly spec: {
-    readonly cidr: string;
-    readonly ipipMode?: string | undefined;
-    readonly vxlanMode?: string | undefined;
-    readonly disableBGPExport?: boolean | undefined;
-  };
-}
+/** An IPPool. */
+export type SnapshotIpPool = Pick<IpPool, "metadata" | "spec">;
 
-/** A BlockAffinity (projectcalico.org/v3): an IPAM block owned by a node. */
-export interface SnapshotBlockAffinity {
-  readonly spec: {
-    readonly node: string;
-    readonly cidr: string;
-    readonly state?: string | undefined;
-    readonly deleted?: boolean | string | undefined;
-  };
-}
+/**
+ * A BlockAffinity: an IPAM block owned by a node. Both forms occur: the v1 storage form keeps
+ * `deleted` as the string "true"/"false" and the lab's v1 API serves it as it is stored.
+ */
+export type SnapshotBlockAffinity = Pick<BlockAffinity, "spec"> | Pick<BlockAffinityV1, "spec">;
 
 /** Everything calico-node's BGP reads, at one moment. */
 export interface BgpSnapshot {
@@ -546,7 +468,7 @@ function affineBlocks(snapshot: BgpSnapshot, nodeName: string, family: IpFamily)
         spec.deleted !== "true" &&
         cidrFamily(spec.cidr) === family,
     )
-    .map(({ spec }) => ({ cidr: spec.cidr, state: spec.state ?? "" }))
+    .map(({ spec }) => ({ cidr: spec.cidr, state: spec.state }))
     .sort((a, b) => compareStrings(a.cidr.replace("/", "-"), b.cidr.replace("/", "-")));
 }
 

@@ -53,9 +53,9 @@ export function clusterFacts(snapshot: BgpSnapshot): ClusterFacts {
   const nodeConfigs = new Map<string, SnapshotBgpConfigurationSpec>();
   for (const config of sortedByName(snapshot.bgpConfigurations ?? [])) {
     const name = config.metadata.name ?? "";
-    if (name === "default") defaultConfig = config.spec ?? {};
+    if (name === "default") defaultConfig = config.spec;
     else if (name.startsWith(perNodePrefix)) {
-      nodeConfigs.set(name.slice(perNodePrefix.length), config.spec ?? {});
+      nodeConfigs.set(name.slice(perNodePrefix.length), config.spec);
     } else {
       warnings.push(
         `BGPConfiguration ${name} is ignored: calico-node only reads "default" and "node.<nodename>".`,
@@ -69,7 +69,7 @@ export function clusterFacts(snapshot: BgpSnapshot): ClusterFacts {
   const globalListenPort = positive(defaultConfig.listenPort);
 
   const nodes = sortedByName(snapshot.nodes).map((node): NodeFacts => {
-    const bgp = node.spec?.bgp;
+    const bgp = node.spec.bgp;
     const ownASNumber = asNumberOf(
       bgp?.asNumber,
       `Node ${node.metadata.name} spec.bgp.asNumber`,
