@@ -113,42 +113,22 @@ export class LabNetwork {
    * open (a firewall alone would leave them to the 240 s hold timer).
    */
   async blockBgp(a: NodeLink, b: NodeLink, cutEstablished: boolean): Promise<void> {
-    for (const [from, to] of [
-      [a, b],
-      [b, a],
-    ] as const) {
-      for (const [family, dst] of addressPairs(to)) {
-        for (const port of ["dport", "sport"]) {
-          await mustRun("ip", [
-            ...["-n", from.netns, family, "rule", "add", "to", dst],
-            ...["ipproto", "tcp", port, "179", "prohibit"],
-          ]);
-        }
-        if (cutEstablished) {
-          await runCommand("ip", [
-            ...["netns", "exec", from.netns, "ss", "-K", "-tn", "dst", dst],
-            "( dport = :179 or sport = :179 )",
-          ]);
-        }
+    for (const { netns, dst, rules } of bgpBlockRules(a, b, "add")) {
+      for (const rule of rules) await mustRun("ip", rule);
+      if (cutEstablished) {
+        await runCommand("ip", [
+          ...["netns", "exec", netns, "ss", "-K", "-tn", "dst", dst],
+          "( dport = :179 or sport = :179 )",
+        ]);
       }
     }
   }
 
   /** Removes the rules `blockBgp` added; BIRD reconnects on its next connect retry. */
   async unblockBgp(a: NodeLink, b: NodeLink): Promise<void> {
-    for (const [from, to] of [
-      [a, b],
-      [b, a],
-    ] as const) {
-      for (const [family, dst] of addressPairs(to)) {
-        for (const port of ["dport", "sport"]) {
-          // Absent rules (never blocked) are fine: unblocking is idempotent.
-          await runCommand("ip", [
-            ...["-n", from.netns, family, "rule", "del", "to", dst],
-            ...["ipproto", "tcp", port, "179", "prohibit"],
-          ]);
-        }
-      }
+    for (const { rules } of bgpBlockRules(a, b, "del")) {
+      // Absent rules (never blocked) are fine: unblocking is idempotent.
+      for (const rule of rules) await runCommand("ip", rule);
     }
   }
 
@@ -184,6 +164,28 @@ export class LabNetwork {
 function macOf(index: number): string {
   const byte = (n: number) => n.toString(16).padStart(2, "0");
   return `02:ca:1c:00:${byte(Math.floor(index / 256))}:${byte(index % 256)}`;
+}
+
+/**
+ * The `ip rule` commands (`add` or `del`) that refuse BGP between two nodes: in each node's
+ * namespace, per address of the other node (`dst`), TCP to `dst` with destination or source
+ * port 179 is prohibited.
+ */
+function bgpBlockRules(a: NodeLink, b: NodeLink, verb: "add" | "del") {
+  const directions = [
+    [a, b],
+    [b, a],
+  ] as const;
+  return directions.flatMap(([from, to]) =>
+    addressPairs(to).map(([family, dst]) => ({
+      netns: from.netns,
+      dst,
+      rules: ["dport", "sport"].map((port) => [
+        ...["-n", from.netns, family, "rule", verb, "to", dst],
+        ...["ipproto", "tcp", port, "179", "prohibit"],
+      ]),
+    })),
+  );
 }
 
 function addressPairs(node: NodeLink): [string, string][] {
