@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type ControlPlane, type KubeHttp, startControlPlane } from "@calicokit/testkit";
 import { BirdProcess, type BirdStopMode } from "./BirdProcess.js";
 import { birdQuery } from "./internal/BirdControl.js";
-import { type CalicoPeerRow, calicoPeerRows, protocolRows } from "./internal/BirdOutput.js";
+import { type CalicoPeerRow, calicoBgpProtocols, protocolRows } from "./internal/BirdOutput.js";
 import { toolHint } from "./internal/Command.js";
 import {
   labSubnetV4,
@@ -231,17 +231,20 @@ export class Lab {
   }
 
   /**
-   * A node's Calico BGP sessions, read from its BIRD now (IPv4 unless `family` is 6): what
-   * `calicoctl node status` shows on that node.
+   * A node's Calico BGP sessions, read from its BIRD now (IPv4 unless `family` is 6): every
+   * `Mesh_`/`Node_`/`Global_` protocol BIRD lists, including ones going down after a reconfigure
+   * (which `calicoctl node status` would hide).
    */
   async bgpSessions(node: string, family: 4 | 6 = 4): Promise<LabBgpSession[]> {
     const socket = this.node(node).files.socket[family];
-    return calicoPeerRows(protocolRows(await birdQuery(socket, "show protocols"))).map((row) => ({
-      name: row.name,
-      kind: row.kind,
-      info: row.info,
-      established: row.state === "up" && row.info.startsWith("Established"),
-    }));
+    return calicoBgpProtocols(protocolRows(await birdQuery(socket, "show protocols"))).map(
+      (row) => ({
+        name: row.name,
+        kind: row.kind,
+        info: row.info,
+        established: row.state === "up" && row.info.startsWith("Established"),
+      }),
+    );
   }
 
   /** The admin API client of the lab's API server. */

@@ -36,19 +36,23 @@ export interface CalicoPeerRow extends ProtocolRow {
 
 const calicoPeerName = /^(Global|Node|Mesh)_(.+)$/;
 
-/**
- * The rows calico-node and calicoctl report: BGP protocols named `Global_|Node_|Mesh_...`
- * with at least 6 fields. A `down` row without an error message has only 5 and is dropped,
- * exactly as Calico drops it.
- */
-export function calicoPeerRows(rows: readonly ProtocolRow[]): CalicoPeerRow[] {
+/** Every BGP protocol calico-node names (`Global_|Node_|Mesh_...`), whatever its state. */
+export function calicoBgpProtocols(rows: readonly ProtocolRow[]): CalicoPeerRow[] {
   const peers: CalicoPeerRow[] = [];
   for (const row of rows) {
     const match = calicoPeerName.exec(row.name);
-    if (row.fieldCount < 6 || row.proto !== "BGP" || !match) continue;
+    if (row.proto !== "BGP" || !match) continue;
     peers.push({ ...row, kind: match[1] as CalicoPeerKind });
   }
   return peers;
+}
+
+/**
+ * The rows calico-node and calicoctl report: Calico's BGP protocols with at least 6 fields. A
+ * `down` row without an error message has only 5 and is dropped, exactly as Calico drops it.
+ */
+export function calicoPeerRows(rows: readonly ProtocolRow[]): CalicoPeerRow[] {
+  return calicoBgpProtocols(rows).filter((row) => row.fieldCount >= 6);
 }
 
 /** `BGP state:` and `Neighbor address:` from a `show protocols all <name>` reply. */
