@@ -105,6 +105,13 @@ interface LabNode {
   readonly birds: Map<4 | 6, BirdProcess>;
 }
 
+/**
+ * Longest gap that is BIRD 1.6 updating a kernel route rather than losing it: its netlink code
+ * deletes the old route and then adds the new one, and on a loaded machine the add can trail the
+ * delete by a few milliseconds. Losses that matter (the ~2 s of a mesh change) are far longer.
+ */
+export const birdRouteReplaceMs = 50;
+
 /** Calico's default AS when neither node nor BGPConfiguration sets one. */
 const defaultASNumber = 64512;
 /** The Calico version the lab's ClusterInformation claims (the BGP behaviour it mirrors). */
@@ -260,8 +267,12 @@ export class Lab {
     return this.errorLog;
   }
 
-  /** The route probe's gaps since `since` (default: since the lab came up). */
-  routeGaps(options: { readonly since?: Date } = {}): RouteGap[] {
+  /**
+   * The route probe's gaps since `since` (default: since the lab came up), of at least
+   * `atLeastMs` (default 0: every gap). Pass `birdRouteReplaceMs` to leave out the few
+   * milliseconds in which BIRD 1.6 replaces a kernel route (it deletes, then adds).
+   */
+  routeGaps(options: { readonly since?: Date; readonly atLeastMs?: number } = {}): RouteGap[] {
     if (this.probe === undefined) {
       throw new LabError(
         "InvalidOptions",
@@ -269,7 +280,8 @@ export class Lab {
         "drop routeProbe: false",
       );
     }
-    return this.probe.gaps(options.since);
+    const atLeastMs = options.atLeastMs ?? 0;
+    return this.probe.gaps(options.since).filter((g) => g.durationMs >= atLeastMs);
   }
 
   /** Reads every node's kernel routes now, so `routeGaps` is current to the millisecond. */

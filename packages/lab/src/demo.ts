@@ -2,7 +2,7 @@
 import { type ProcedureEvent, runDocumentedProcedure } from "./DocumentedProcedure.js";
 // `make demo`: a local lab with real BIRD, and Calico's documented mesh -> route-reflector
 // procedure run against it with live progress, the route probe watching every path.
-import { Lab, type LabNodeStatus } from "./Lab.js";
+import { birdRouteReplaceMs, Lab, type LabNodeStatus } from "./Lab.js";
 import { LabError } from "./LabError.js";
 
 const nodeCount = Number(process.env.DEMO_NODES ?? 6);
@@ -96,7 +96,7 @@ try {
   await lab.sampleRoutes();
   console.log(await sessionTable(lab));
 
-  const gaps = lab.routeGaps({ since: migrationStart });
+  const gaps = lab.routeGaps({ since: migrationStart, atLeastMs: birdRouteReplaceMs });
   const reflectors = new Set(routeReflectors);
   const clientGaps = gaps.filter((g) => !reflectors.has(g.node) && !reflectors.has(g.owner));
   const rrGaps = gaps.filter((g) => reflectors.has(g.node) || reflectors.has(g.owner));

@@ -40,6 +40,7 @@ export {
 } from "./DocumentedProcedure.js";
 export {
   type AddNodeOptions,
+  birdRouteReplaceMs,
   Lab,
   type LabBgpSession,
   type LabNodeStatus,

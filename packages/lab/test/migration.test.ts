@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runDocumentedProcedure } from "../src/DocumentedProcedure.js";
 import { calicoPath } from "../src/internal/LabObjects.js";
-import { Lab, type LabNodeStatus } from "../src/Lab.js";
+import { birdRouteReplaceMs, Lab, type LabNodeStatus } from "../src/Lab.js";
 import { birdcBgp, established, waitFor } from "./support/birdc.js";
 
 const clusterID = "244.0.0.1";
@@ -97,7 +97,7 @@ describe("mesh -> route reflectors, the documented manual procedure by hand (v3 
 
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await lab.sampleRoutes();
-    const gaps = lab.routeGaps({ since: t0 });
+    const gaps = lab.routeGaps({ since: t0, atLeastMs: birdRouteReplaceMs });
     const rrNames = new Set(rrs.map((rr) => rr.name));
     const clientGaps = gaps.filter((g) => !rrNames.has(g.node) && !rrNames.has(g.owner));
     console.log(
