@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseAllDocuments } from "yaml";
-import type { KubeHttp } from "./KubeHttp.js";
+import { type KubeHttp, statusMessage } from "./KubeHttp.js";
 import { TestkitError } from "./TestkitError.js";
 import { type CalicoCrdSet, calicoCrdsDir } from "./ToolPaths.js";
 
@@ -85,15 +85,5 @@ export async function installCalicoCrds(
       }
       await sleep(50);
     }
-  }
-}
-
-/** The `message` of a Kubernetes Status body, or the raw text. */
-export function statusMessage(text: string): string {
-  try {
-    const status = JSON.parse(text) as { message?: string };
-    return status.message ?? text;
-  } catch {
-    return text;
   }
 }

@@ -1,5 +1,4 @@
-import { statusMessage } from "./CalicoCrds.js";
-import type { KubeHttp, KubeResponse } from "./KubeHttp.js";
+import { type KubeHttp, type KubeResponse, statusMessage } from "./KubeHttp.js";
 import { TestkitError } from "./TestkitError.js";
 
 async function expectOk(what: string, res: Promise<KubeResponse>, allow: number[] = []) {

@@ -108,3 +108,13 @@ export class KubeHttp {
     this.agent.destroy();
   }
 }
+
+/** The `message` of a Kubernetes Status body, or the raw text. */
+export function statusMessage(text: string): string {
+  try {
+    const status = JSON.parse(text) as { message?: string };
+    return status.message ?? text;
+  } catch {
+    return text;
+  }
+}

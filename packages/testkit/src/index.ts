@@ -1,6 +1,6 @@
 import type {} from "./vitest/ProvidedContext.js";
 
-export { calicoGroup, installCalicoCrds, loadCalicoCrds, statusMessage } from "./CalicoCrds.js";
+export { calicoGroup, installCalicoCrds, loadCalicoCrds } from "./CalicoCrds.js";
 export {
   type CalicoApi,
   type ControlPlane,
@@ -26,7 +26,13 @@ export {
   serviceAccountToken,
 } from "./Identities.js";
 export { type KubeconfigInput, renderKubeconfig } from "./Kubeconfig.js";
-export { type KubeEndpoint, KubeHttp, type KubeRequest, type KubeResponse } from "./KubeHttp.js";
+export {
+  type KubeEndpoint,
+  KubeHttp,
+  type KubeRequest,
+  type KubeResponse,
+  statusMessage,
+} from "./KubeHttp.js";
 export { TestkitError, type TestkitErrorTag } from "./TestkitError.js";
 export {
   binaryPath,
