@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { calicoNodeAnnotations } from "@calicokit/types";
+import { ipForProtocolName } from "./internal/bird/ProtocolName.js";
+import { requestOk } from "./internal/LabApi.js";
 import { calicoApiVersion, calicoPath } from "./internal/LabObjects.js";
 import type { Lab } from "./Lab.js";
 import { LabError } from "./LabError.js";
@@ -76,18 +78,8 @@ export async function runDocumentedProcedure(
     await body();
     emit({ kind: "done", step: n, ms: Date.now() - started });
   };
-  const send = async (method: string, path: string, body: unknown, contentType?: string) => {
-    const res = await lab.http.request({
-      method,
-      path,
-      body,
-      ...(contentType === undefined ? {} : { contentType }),
-    });
-    if (res.status >= 300) {
-      throw new LabError("ApiRequestFailed", `${method} ${path}: HTTP ${res.status} ${res.text}`);
-    }
-    return res;
-  };
+  const send = (method: string, path: string, body: unknown, contentType?: string) =>
+    requestOk(lab.http, method, path, body, contentType);
 
   await step(1, "label the route reflectors and set their cluster ID", async () => {
     for (const rr of reflectors) {
@@ -189,5 +181,5 @@ export async function runDocumentedProcedure(
 
 /** calico-node's name for an explicit-peer protocol to `ip` (e.g. `Node_10_99_0_2`). */
 function nodePeerProtocol(ip: string): string {
-  return `Node_${ip.replaceAll(".", "_")}`;
+  return `Node_${ipForProtocolName(ip)}`;
 }

@@ -17,6 +17,7 @@ import {
   podBlockV4,
   podBlockV6,
 } from "./internal/LabAddressing.js";
+import { requestOk } from "./internal/LabApi.js";
 import {
   blockAffinity,
   calicoPath,
@@ -419,20 +420,8 @@ export class Lab {
     return node;
   }
 
-  private async request(method: string, path: string, body?: unknown, contentType?: string) {
-    const res = await this.http.request({
-      method,
-      path,
-      ...(body === undefined ? {} : { body }),
-      ...(contentType === undefined ? {} : { contentType }),
-    });
-    if (res.status >= 300 && !(method === "DELETE" && res.status === 404)) {
-      throw new LabError(
-        "ApiRequestFailed",
-        `${method} ${path} answered HTTP ${res.status}: ${res.text.slice(0, 400)}`,
-      );
-    }
-    return res;
+  private request(method: string, path: string, body?: unknown, contentType?: string) {
+    return requestOk(this.http, method, path, body, contentType);
   }
 
   /** Cluster-wide objects: pools, ClusterInformation, and the BGPConfiguration when an AS is given. */
