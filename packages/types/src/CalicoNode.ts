@@ -231,16 +231,22 @@ function ignored(node: string, key: string, value: string, why: string, fix: str
   return `Calico ignores annotation ${key}=${JSON.stringify(value)} on node ${node}: ${reason}. Fix: ${fix}.`;
 }
 
-// getAnnotation in Calico's node.go: an empty value counts as unset, an invalid one is dropped.
-function readChecked(
+// getAnnotation in Calico's node.go: an empty value counts as unset, an invalid one is dropped
+// (and reported); a valid one is stored into `target[field]`.
+function copyChecked<K extends string>(
+  target: { [P in K]?: string | undefined },
+  field: K,
   coreNode: KubernetesNode,
   key: string,
   rule: AnnotationRule,
   warnings: string[],
-): string | undefined {
+): void {
   const value = coreNode.metadata.annotations?.[key];
-  if (value === undefined || value === "") return undefined;
-  if (rule.accepts(value)) return value;
+  if (value === undefined || value === "") return;
+  if (rule.accepts(value)) {
+    target[field] = value;
+    return;
+  }
   warnings.push(
     ignored(
       coreNode.metadata.name,
@@ -250,7 +256,6 @@ function readChecked(
       `use a value such as ${rule.example}, or remove the annotation`,
     ),
   );
-  return undefined;
 }
 
 // An annotation holding JSON: absent counts as unset, and a value Go cannot decode is ignored.
@@ -468,10 +473,8 @@ export function calicoNodeFromKubernetes(
       );
     }
   }
-  const ipv4Address = readChecked(coreNode, keys.ipv4Address, cidrV4, warnings);
-  if (ipv4Address !== undefined) bgp.ipv4Address = ipv4Address;
-  const ipv6Address = readChecked(coreNode, keys.ipv6Address, cidrV6, warnings);
-  if (ipv6Address !== undefined) bgp.ipv6Address = ipv6Address;
+  copyChecked(bgp, "ipv4Address", coreNode, keys.ipv4Address, cidrV4, warnings);
+  copyChecked(bgp, "ipv6Address", coreNode, keys.ipv6Address, cidrV6, warnings);
 
   const wireguard: NonNullable<CalicoNode["spec"]["wireguard"]> = {};
   const podCIDR = coreNode.spec?.podCIDR;
@@ -482,27 +485,40 @@ export function calicoNodeFromKubernetes(
       wireguard.interfaceIPv4Address = tunnel;
     }
   } else {
-    const ipip = readChecked(coreNode, keys.ipv4IPIPTunnelAddr, networkV4, warnings);
-    if (ipip !== undefined) bgp.ipv4IPIPTunnelAddr = ipip;
-    const wgV4 = readChecked(coreNode, keys.wireguardInterfaceIPv4Address, networkV4, warnings);
-    if (wgV4 !== undefined) wireguard.interfaceIPv4Address = wgV4;
-    const wgV6 = readChecked(coreNode, keys.wireguardInterfaceIPv6Address, networkV6, warnings);
-    if (wgV6 !== undefined) wireguard.interfaceIPv6Address = wgV6;
+    copyChecked(bgp, "ipv4IPIPTunnelAddr", coreNode, keys.ipv4IPIPTunnelAddr, networkV4, warnings);
+    copyChecked(
+      wireguard,
+      "interfaceIPv4Address",
+      coreNode,
+      keys.wireguardInterfaceIPv4Address,
+      networkV4,
+      warnings,
+    );
+    copyChecked(
+      wireguard,
+      "interfaceIPv6Address",
+      coreNode,
+      keys.wireguardInterfaceIPv6Address,
+      networkV6,
+      warnings,
+    );
   }
-  const clusterID = readChecked(coreNode, keys.routeReflectorClusterID, networkV4, warnings);
-  if (clusterID !== undefined) bgp.routeReflectorClusterID = clusterID;
+  copyChecked(
+    bgp,
+    "routeReflectorClusterID",
+    coreNode,
+    keys.routeReflectorClusterID,
+    networkV4,
+    warnings,
+  );
 
   const spec: CalicoNode["spec"] = {};
   const bgpSpec = omitEmpty(bgp);
   if (bgpSpec !== undefined) spec.bgp = bgpSpec;
-  const vxlanV4 = readChecked(coreNode, keys.ipv4VXLANTunnelAddr, networkV4, warnings);
-  if (vxlanV4 !== undefined) spec.ipv4VXLANTunnelAddr = vxlanV4;
-  const macV4 = readChecked(coreNode, keys.vxlanTunnelMACAddr, mac, warnings);
-  if (macV4 !== undefined) spec.vxlanTunnelMACAddr = macV4;
-  const vxlanV6 = readChecked(coreNode, keys.ipv6VXLANTunnelAddr, networkV6, warnings);
-  if (vxlanV6 !== undefined) spec.ipv6VXLANTunnelAddr = vxlanV6;
-  const macV6 = readChecked(coreNode, keys.vxlanTunnelMACAddrV6, mac, warnings);
-  if (macV6 !== undefined) spec.vxlanTunnelMACAddrV6 = macV6;
+  copyChecked(spec, "ipv4VXLANTunnelAddr", coreNode, keys.ipv4VXLANTunnelAddr, networkV4, warnings);
+  copyChecked(spec, "vxlanTunnelMACAddr", coreNode, keys.vxlanTunnelMACAddr, mac, warnings);
+  copyChecked(spec, "ipv6VXLANTunnelAddr", coreNode, keys.ipv6VXLANTunnelAddr, networkV6, warnings);
+  copyChecked(spec, "vxlanTunnelMACAddrV6", coreNode, keys.vxlanTunnelMACAddrV6, mac, warnings);
   spec.orchRefs = [{ nodeName: name, orchestrator: "k8s" }];
   const wireguardSpec = omitEmpty(wireguard);
   if (wireguardSpec !== undefined) spec.wireguard = wireguardSpec;
