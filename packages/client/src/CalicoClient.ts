@@ -18,10 +18,12 @@ import { CalicoClientError } from "./CalicoClientError.js";
 import { calicoCodec, type WarningSink } from "./CalicoCodec.js";
 import { resourceKinds } from "./CalicoKinds.js";
 import type { ApiGroup } from "./CalicoObject.js";
+import { ConfigMapClient } from "./ConfigMapClient.js";
 import { Transport } from "./internal/Transport.js";
 import { type KubeConfigSource, loadKubeConfig } from "./KubeConfigSource.js";
 import { LeaseClient } from "./LeaseClient.js";
 import { NodeClient } from "./NodeClient.js";
+import { PodClient } from "./PodClient.js";
 import { defaultRateLimit, RateLimiter, type RateLimitOptions } from "./RateLimiter.js";
 import { ResourceClient } from "./ResourceClient.js";
 import { type RetryOptions, withRetries } from "./RetryPolicy.js";
@@ -74,11 +76,13 @@ export class CalicoClient {
   readonly clusterInformations: ResourceClient<ClusterInformation>;
   readonly nodes: NodeClient;
   readonly leases: LeaseClient;
+  /** Pods by node, read-only (which workloads a route change on a node touches). */
+  readonly pods: PodClient;
 
   private constructor(
     private readonly transport: Transport,
     readonly facts: ClusterFacts,
-    retry: RetryOptions,
+    private readonly retry: RetryOptions,
     onWarning: WarningSink | undefined,
   ) {
     const codec = calicoCodec(facts.api, onWarning);
@@ -111,6 +115,19 @@ export class CalicoClient {
     );
     this.nodes = new NodeClient(transport, retry);
     this.leases = new LeaseClient(transport, retry);
+    this.pods = new PodClient(transport, retry);
+  }
+
+  /**
+   * ConfigMaps of one namespace as small records (the migration journal lives in them).
+   *
+   * @example
+   * ```ts
+   * const journals = client.configMaps("kube-system")
+   * ```
+   */
+  configMaps(namespace: string): ConfigMapClient {
+    return new ConfigMapClient(this.transport, namespace, this.retry);
   }
 
   /**

@@ -31,6 +31,11 @@ export {
   type ResourceKind,
   type WireCodec,
 } from "./CalicoObject.js";
+export {
+  ConfigMapClient,
+  type ConfigMapContent,
+  type StoredConfigMap,
+} from "./ConfigMapClient.js";
 export { type KubeConfigSource, loadKubeConfig } from "./KubeConfigSource.js";
 export {
   type AcquireOptions,
@@ -45,6 +50,7 @@ export {
   type RouteReflectorLabel,
   type RouteReflectorOptions,
 } from "./NodeClient.js";
+export { PodClient, type PodPlacement } from "./PodClient.js";
 export { defaultRateLimit, RateLimiter, type RateLimitOptions } from "./RateLimiter.js";
 export {
   type ApplyOptions,

@@ -1,0 +1,64 @@
+import { Transport } from "./internal/Transport.js";
+import type { CallOptions } from "./ResourceClient.js";
+import { type RetryOptions, withRetries } from "./RetryPolicy.js";
+
+/** A Pod as the migration planner needs it: where it runs and whether it has its own network. */
+export interface PodPlacement {
+  readonly namespace: string;
+  readonly name: string;
+  readonly node: string;
+  /** hostNetwork pods use the node's address: BGP changes do not reach them. */
+  readonly hostNetwork: boolean;
+  /** Pending, Running, Succeeded, Failed or Unknown. */
+  readonly phase: string;
+}
+
+/**
+ * Read-only view of Pods across namespaces, by node: enough to tell which workloads a route
+ * change on a node would touch.
+ *
+ * @example
+ * ```ts
+ * for (const pod of await client.pods.list()) console.log(pod.node, pod.namespace, pod.name)
+ * ```
+ */
+export class PodClient {
+  constructor(
+    private readonly transport: Transport,
+    private readonly retry: RetryOptions = {},
+  ) {}
+
+  /** Every Pod bound to a node (unscheduled ones are left out). */
+  async list(options: CallOptions = {}): Promise<PodPlacement[]> {
+    const pods: PodPlacement[] = [];
+    let token: string | undefined;
+    do {
+      const continueToken = token;
+      const page = await withRetries(
+        () =>
+          this.transport.core.listPodForAllNamespaces(
+            {
+              fieldSelector: "spec.nodeName!=",
+              limit: 500,
+              ...(continueToken ? { _continue: continueToken } : {}),
+            },
+            Transport.callOptions(options),
+          ),
+        { verb: "list", resource: "pods" },
+        this.retry,
+        options.signal,
+      );
+      for (const pod of page.items) {
+        pods.push({
+          namespace: pod.metadata?.namespace ?? "",
+          name: pod.metadata?.name ?? "",
+          node: pod.spec?.nodeName ?? "",
+          hostNetwork: pod.spec?.hostNetwork === true,
+          phase: pod.status?.phase ?? "Unknown",
+        });
+      }
+      token = page.metadata?._continue || undefined;
+    } while (token !== undefined);
+    return pods;
+  }
+}
