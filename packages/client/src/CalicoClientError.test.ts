@@ -1,6 +1,12 @@
 import { ApiException } from "@kubernetes/client-node";
-import { describe, expect, it } from "vitest";
-import { CalicoClientError, fromUnknown } from "./CalicoClientError.js";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import {
+  type AnyCalicoClientError,
+  abortedBy,
+  CalicoClientError,
+  type CalicoClientErrorTag,
+  fromUnknown,
+} from "./CalicoClientError.js";
 
 const target = { verb: "create", resource: "bgppeers.projectcalico.org", name: "p1" };
 
@@ -71,7 +77,7 @@ describe("fromUnknown", () => {
     expect(fromUnknown(Object.assign(new Error("t"), { code: "ETIMEDOUT" }))._tag).toBe("Timeout");
     expect(fromUnknown(new DOMException("too slow", "TimeoutError"))._tag).toBe("Timeout");
     const aborted = fromUnknown(new DOMException("stop", "AbortError"));
-    expect(aborted._tag).toBe("Unknown");
+    expect(aborted._tag).toBe("Aborted");
     expect(aborted.message).toContain("aborted by the caller");
     expect(fromUnknown("weird")._tag).toBe("Unknown");
   });
@@ -91,5 +97,36 @@ describe("fromUnknown", () => {
     expect(fromUnknown(new ApiException(401, "Unauthorized", undefined, {})).detail).toBe(
       "HTTP 401",
     );
+  });
+});
+
+describe("tags as types", () => {
+  it("lets a tagged union be narrowed and a handled case removed (what Effect.catchTag does)", () => {
+    const e = fromUnknown(new ApiException(404, "x", status(404, "NotFound", "gone"), {}));
+    expectTypeOf(e).toEqualTypeOf<AnyCalicoClientError>();
+    // effect's catchTag: ExtractTag<E, K> for the handler, Exclude<E, { _tag: K }> for the rest
+    type Rest = Exclude<AnyCalicoClientError, { readonly _tag: "NotFound" }>;
+    expectTypeOf<Rest["_tag"]>().toEqualTypeOf<Exclude<CalicoClientErrorTag, "NotFound">>();
+    expectTypeOf<Extract<AnyCalicoClientError, { readonly _tag: "NotFound" }>>().toEqualTypeOf<
+      CalicoClientError<"NotFound">
+    >();
+    expectTypeOf(new CalicoClientError("Conflict", "x")).toEqualTypeOf<
+      CalicoClientError<"Conflict">
+    >();
+    expect(e._tag).toBe("NotFound");
+  });
+});
+
+describe("abortedBy", () => {
+  it("tags the caller's abort, whatever its reason, and a timeout signal as Timeout", () => {
+    const controller = new AbortController();
+    controller.abort(new Error("shutting down"));
+    const aborted = abortedBy(controller.signal, target);
+    expect(aborted._tag).toBe("Aborted");
+    expect(aborted.message).toContain("shutting down");
+    expect(aborted.message).toContain("read before writing again");
+    const timedOut = new AbortController();
+    timedOut.abort(new DOMException("signal timed out", "TimeoutError"));
+    expect(abortedBy(timedOut.signal)._tag).toBe("Timeout");
   });
 });

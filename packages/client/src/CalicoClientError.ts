@@ -7,7 +7,9 @@ import { ApiException } from "@kubernetes/client-node";
  *   410 Gone: a stale resourceVersion or continue token), `Invalid` (422/400, with `causes`),
  *   `Forbidden` (403), `Unauthorized` (401), `Throttled` (429, with `retryAfterSeconds`),
  *   `Unavailable` (500/502/503), `Timeout` (504, the apiserver's own Timeout, or our deadline),
- *   `Network` (no HTTP answer: reset, refused, DNS), `Unknown` (anything else, caller aborts too).
+ *   `Network` (no HTTP answer: reset, refused, DNS), `Config` (no usable kubeconfig, or an option
+ *   the client does not accept: nothing was sent), `Aborted` (the caller's AbortSignal fired),
+ *   `Unknown` (anything else).
  */
 export type CalicoClientErrorTag =
   | "NotFound"
@@ -20,6 +22,8 @@ export type CalicoClientErrorTag =
   | "Unavailable"
   | "Timeout"
   | "Network"
+  | "Config"
+  | "Aborted"
   | "Unknown";
 
 /** One field-level reason from a Kubernetes Status (`details.causes[]`) or from our validation. */
@@ -48,12 +52,16 @@ interface ErrorFields {
   readonly retryAfterSeconds?: number | undefined;
   readonly target?: RequestTarget | undefined;
   readonly cause?: unknown;
+  /** What to do about it, when the tag's general hint would not say (e.g. which option to use). */
+  readonly hint?: string | undefined;
 }
 
 /**
  * The one error type of `@calicokit/client`. `_tag` says what kind of failure it is, `code` is
  * the HTTP status when the apiserver answered. The message names the attempted verb and
- * resource, quotes the apiserver's Status message and causes, and says what to do.
+ * resource, quotes the apiserver's Status message and causes, and says what to do (`hint`).
+ * Generic over its tag, so `CalicoClientError<"NotFound">` is a type of its own; see
+ * {@link AnyCalicoClientError} for the union effect's `catchTag` narrows.
  *
  * @example
  * ```ts
@@ -65,8 +73,11 @@ interface ErrorFields {
  * }
  * ```
  */
-export class CalicoClientError extends Error {
+export class CalicoClientError<
+  Tag extends CalicoClientErrorTag = CalicoClientErrorTag,
+> extends Error {
   override readonly name = "CalicoClientError";
+  readonly _tag: Tag;
   /** HTTP status of the apiserver's answer; undefined when there was none. */
   readonly code: number | undefined;
   /** The Status `reason` (e.g. `AlreadyExists`, `Expired`), when the apiserver gave one. */
@@ -77,16 +88,17 @@ export class CalicoClientError extends Error {
   readonly target: RequestTarget | undefined;
   /** The apiserver's own message (Status.message) or the underlying error's message. */
   readonly detail: string;
+  /** What to do about it. */
+  readonly hint: string;
 
-  constructor(
-    readonly _tag: CalicoClientErrorTag,
-    detail: string,
-    fields: ErrorFields = {},
-  ) {
+  constructor(tag: Tag, detail: string, fields: ErrorFields = {}) {
+    const hint = fields.hint ?? hints[tag];
     super(
-      renderMessage(_tag, detail, fields),
+      renderMessage(tag, detail, hint, fields),
       fields.cause === undefined ? undefined : { cause: fields.cause },
     );
+    this._tag = tag;
+    this.hint = hint;
     this.detail = detail;
     this.code = fields.code;
     this.reason = fields.reason;
@@ -96,9 +108,10 @@ export class CalicoClientError extends Error {
   }
 
   /** The same error with the attempted verb and resource filled in (when it had none). */
-  withTarget(target: RequestTarget): CalicoClientError {
+  withTarget(target: RequestTarget): CalicoClientError<Tag> {
     if (this.target !== undefined) return this;
     return new CalicoClientError(this._tag, this.detail, {
+      hint: this.hint,
       code: this.code,
       reason: this.reason,
       causes: this.causes,
@@ -108,6 +121,22 @@ export class CalicoClientError extends Error {
     });
   }
 }
+
+/**
+ * Any `CalicoClientError`, as the union of one member per tag: the error type to give effect,
+ * whose `Effect.catchTag("NotFound", ...)` then narrows to `CalicoClientError<"NotFound">` and
+ * removes that case from what is left. `fromUnknown` returns it.
+ *
+ * @example
+ * ```ts
+ * const peer = Effect.tryPromise({ try: () => client.bgpPeers.get("p1"), catch: (e) => fromUnknown(e) })
+ * const maybe = peer.pipe(Effect.catchTag("NotFound", () => Effect.succeed(undefined)))
+ * // Effect<BgpPeer | undefined, AnyCalicoClientError without NotFound>
+ * ```
+ */
+export type AnyCalicoClientError = {
+  readonly [T in CalicoClientErrorTag]: CalicoClientError<T>;
+}[CalicoClientErrorTag];
 
 const hints: Record<CalicoClientErrorTag, string> = {
   NotFound: "check the name, or create it first",
@@ -121,10 +150,18 @@ const hints: Record<CalicoClientErrorTag, string> = {
   Unavailable: "the apiserver failed or is restarting: retry later",
   Timeout: "the call ran out of time: raise the deadline or check the apiserver's health",
   Network: "no answer from the apiserver: check the URL in the kubeconfig and connectivity",
-  Unknown: "see the cause",
+  Config: "fix the configuration named above; nothing was sent to the apiserver",
+  Aborted:
+    "the caller's AbortSignal ended the call; a write in flight may or may not have landed: read before writing again",
+  Unknown: "unexpected: the cause (error.cause) says what failed; please report it",
 };
 
-function renderMessage(tag: CalicoClientErrorTag, detail: string, f: ErrorFields): string {
+function renderMessage(
+  tag: CalicoClientErrorTag,
+  detail: string,
+  hint: string,
+  f: ErrorFields,
+): string {
   const what = f.target === undefined ? "" : `${describeTarget(f.target)}: `;
   const status = f.code === undefined ? "" : ` (HTTP ${f.code})`;
   const causes =
@@ -132,7 +169,7 @@ function renderMessage(tag: CalicoClientErrorTag, detail: string, f: ErrorFields
       ? ""
       : `\n${f.causes.map((c) => `  - ${c.field === undefined ? "" : `${c.field}: `}${c.message}`).join("\n")}`;
   const wait = f.retryAfterSeconds === undefined ? "" : ` (retry after ${f.retryAfterSeconds}s)`;
-  return `${what}${tag}${status}${wait}: ${detail}${causes}\n  hint: ${hints[tag]}`;
+  return `${what}${tag}${status}${wait}: ${detail}${causes}\n  hint: ${hint}`;
 }
 
 function describeTarget(t: RequestTarget): string {
@@ -264,7 +301,11 @@ function systemCode(error: unknown): string | undefined {
  * catch (e) { throw fromUnknown(e, { verb: "create", resource: "bgppeers.projectcalico.org", name }) }
  * ```
  */
-export function fromUnknown(error: unknown, target?: RequestTarget): CalicoClientError {
+export function fromUnknown(error: unknown, target?: RequestTarget): AnyCalicoClientError {
+  return classify(error, target) as AnyCalicoClientError;
+}
+
+function classify(error: unknown, target: RequestTarget | undefined): CalicoClientError {
   const fields = { target, cause: error };
   if (error instanceof CalicoClientError) return target ? error.withTarget(target) : error;
   if (error instanceof ApiException) {
@@ -289,12 +330,10 @@ export function fromUnknown(error: unknown, target?: RequestTarget): CalicoClien
     if (err.name === "TimeoutError") return new CalicoClientError("Timeout", message, fields);
     if (err.name === "AbortError") {
       const reason = (err as { cause?: unknown }).cause;
-      const timedOut = reason instanceof Error && reason.name === "TimeoutError";
-      return new CalicoClientError(
-        timedOut ? "Timeout" : "Unknown",
-        timedOut ? reason.message : `aborted by the caller: ${message}`,
-        fields,
-      );
+      if (reason instanceof Error && reason.name === "TimeoutError") {
+        return new CalicoClientError("Timeout", reason.message, fields);
+      }
+      return new CalicoClientError("Aborted", `aborted by the caller: ${message}`, fields);
     }
     const code = systemCode(error);
     if (code !== undefined && timeoutCodes.has(code)) {
@@ -309,6 +348,25 @@ export function fromUnknown(error: unknown, target?: RequestTarget): CalicoClien
     return new CalicoClientError("Unknown", message, fields);
   }
   return new CalicoClientError("Unknown", String(error), fields);
+}
+
+/**
+ * The error for a call the caller's AbortSignal ended: `Timeout` when the signal was a timeout
+ * (`AbortSignal.timeout`), else `Aborted`, whatever reason the caller gave.
+ *
+ * @example
+ * ```ts
+ * if (signal.aborted) throw abortedBy(signal, { verb: "watch", resource: "bgppeers.projectcalico.org" })
+ * ```
+ */
+export function abortedBy(signal: AbortSignal, target?: RequestTarget): AnyCalicoClientError {
+  const reason: unknown = signal.reason;
+  const fields = { target, cause: reason };
+  if (reason instanceof Error && reason.name === "TimeoutError") {
+    return new CalicoClientError("Timeout", reason.message, fields);
+  }
+  const why = reason instanceof Error ? reason.message : String(reason ?? "no reason given");
+  return new CalicoClientError("Aborted", `aborted by the caller: ${why}`, fields);
 }
 
 /** The Node system error code behind a `Network`/`Timeout` error, e.g. `ECONNREFUSED`. */

@@ -38,9 +38,12 @@ export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
       }
     } catch (error) {
       throw new CalicoClientError(
-        "Unknown",
+        "Config",
         `cannot read the kubeconfig from ${source.kubeconfigPath ?? "the default chain"}: ${(error as Error).message}`,
-        { cause: error },
+        {
+          cause: error,
+          hint: "check that the file exists, is readable and is a kubeconfig (kubectl --kubeconfig <path> config view)",
+        },
       );
     }
   }
@@ -48,8 +51,11 @@ export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
     if (kc.getContextObject(source.context) === null) {
       const known = kc.getContexts().map((c) => c.name);
       throw new CalicoClientError(
-        "Unknown",
+        "Config",
         `context "${source.context}" is not in ${origin} (known: ${known.join(", ") || "none"})`,
+        {
+          hint: "pass one of the known contexts as `context`, or leave it out for the current one",
+        },
       );
     }
     kc.setCurrentContext(source.context);
@@ -59,12 +65,15 @@ export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
     kc.getCurrentContext() === "loaded-context" && cluster?.server === "http://localhost:8080";
   if (cluster === null || fellBack || !cluster.server) {
     throw new CalicoClientError(
-      "Unknown",
+      "Config",
       `no Kubernetes cluster is configured (looked at ${origin}: ${
         fellBack
           ? "no $KUBECONFIG, no ~/.kube/config and not in a pod"
           : "the current context names no cluster"
       })`,
+      {
+        hint: "pass kubeconfigPath (or kubeConfig), set $KUBECONFIG, or write ~/.kube/config",
+      },
     );
   }
   return kc;

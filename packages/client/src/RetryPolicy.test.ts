@@ -103,7 +103,7 @@ describe("withRetries", () => {
       controller.signal,
     );
     setTimeout(() => controller.abort(new DOMException("stop", "AbortError")), 20);
-    await expect(run).rejects.toMatchObject({ _tag: "Unknown" });
+    await expect(run).rejects.toMatchObject({ _tag: "Aborted" });
   });
 });
 

@@ -1,6 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pRetry, { AbortError } from "p-retry";
-import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
+import {
+  abortedBy,
+  type CalicoClientError,
+  fromUnknown,
+  type RequestTarget,
+} from "./CalicoClientError.js";
 
 /** What `onRetry` is told before the client waits and tries again. */
 export interface RetryEvent {
@@ -148,10 +153,7 @@ export async function withRetries<T>(
       },
     );
   } catch (error) {
-    const unwrapped = error instanceof AbortError ? error.originalError : error;
-    if (signal?.aborted && !(unwrapped instanceof CalicoClientError)) {
-      throw fromUnknown(signal.reason ?? unwrapped, target);
-    }
-    throw fromUnknown(unwrapped, target);
+    if (signal?.aborted) throw abortedBy(signal, target);
+    throw fromUnknown(error instanceof AbortError ? error.originalError : error, target);
   }
 }

@@ -13,6 +13,8 @@ export {
   type ClusterFacts,
 } from "./CalicoClient.js";
 export {
+  type AnyCalicoClientError,
+  abortedBy,
   CalicoClientError,
   type CalicoClientErrorTag,
   fromUnknown,

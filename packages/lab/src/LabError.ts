@@ -25,6 +25,7 @@ export type LabErrorTag =
 
 /**
  * The one error type the lab throws. `hint` says what the person running the lab can do.
+ * Generic over its tag, so `LabError<"Timeout">` is a type of its own.
  *
  * @example
  * ```ts
@@ -32,14 +33,27 @@ export type LabErrorTag =
  * catch (e) { if (e instanceof LabError && e._tag === "NotPrivileged") console.error(e.hint) }
  * ```
  */
-export class LabError extends Error {
+export class LabError<Tag extends LabErrorTag = LabErrorTag> extends Error {
   override readonly name = "LabError";
+  readonly _tag: Tag;
 
   constructor(
-    readonly _tag: LabErrorTag,
+    tag: Tag,
     message: string,
     readonly hint?: string,
   ) {
     super(hint === undefined ? message : `${message}\n  hint: ${hint}`);
+    this._tag = tag;
   }
 }
+
+/**
+ * Any `LabError`, as the union of one member per tag: the error type to give effect, whose
+ * `Effect.catchTag("Timeout", ...)` then narrows to `LabError<"Timeout">` and removes that case.
+ *
+ * @example
+ * ```ts
+ * const up = Effect.tryPromise({ try: () => Lab.up(options), catch: (e) => e as AnyLabError })
+ * ```
+ */
+export type AnyLabError = { readonly [T in LabErrorTag]: LabError<T> }[LabErrorTag];

@@ -48,7 +48,7 @@ export {
   type LabStatus,
 } from "./Lab.js";
 export { LabAgent, type LabAgentOptions } from "./LabAgent.js";
-export { LabError, type LabErrorTag } from "./LabError.js";
+export { type AnyLabError, LabError, type LabErrorTag } from "./LabError.js";
 export { LabNetwork, type NodeLink } from "./LabNetwork.js";
 export {
   type NodeStatusPeer,

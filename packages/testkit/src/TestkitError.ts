@@ -17,15 +17,29 @@ export type TestkitErrorTag =
   | "CrdInstallFailed"
   | "RequestFailed";
 
-export class TestkitError extends Error {
+/** The testkit's one error type, generic over its tag (`TestkitError<"StartTimeout">`). */
+export class TestkitError<Tag extends TestkitErrorTag = TestkitErrorTag> extends Error {
   override readonly name = "TestkitError";
+  readonly _tag: Tag;
 
   constructor(
-    readonly _tag: TestkitErrorTag,
+    tag: Tag,
     message: string,
     /** What the person running the tests can do about it. */
     readonly hint?: string,
   ) {
     super(hint === undefined ? message : `${message}\n  hint: ${hint}`);
+    this._tag = tag;
   }
 }
+
+/**
+ * Any `TestkitError`, as the union of one member per tag: the error type to give effect, whose
+ * `Effect.catchTag` then narrows to one tag and removes that case from what is left.
+ *
+ * @example
+ * ```ts
+ * const cp = Effect.tryPromise({ try: () => startControlPlane({ calicoApi: "v3" }), catch: (e) => e as AnyTestkitError })
+ * ```
+ */
+export type AnyTestkitError = { readonly [T in TestkitErrorTag]: TestkitError<T> }[TestkitErrorTag];

@@ -33,7 +33,7 @@ export {
   type KubeResponse,
   statusMessage,
 } from "./KubeHttp.js";
-export { TestkitError, type TestkitErrorTag } from "./TestkitError.js";
+export { type AnyTestkitError, TestkitError, type TestkitErrorTag } from "./TestkitError.js";
 export {
   binaryPath,
   type CalicoCrdSet,
