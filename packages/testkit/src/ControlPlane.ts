@@ -1,11 +1,12 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { installCalicoCrds } from "./CalicoCrds.js";
 import { ManagedProcess, startReaper } from "./internal/ManagedProcess.js";
 import { freePort, portInUse } from "./internal/ports.js";
+import { readServingCa } from "./internal/ServingCa.js";
 import { renderKubeconfig } from "./Kubeconfig.js";
 import { KubeHttp } from "./KubeHttp.js";
 import { TestkitError } from "./TestkitError.js";
@@ -53,9 +54,27 @@ export interface ControlPlaneInfo {
   readonly pids: { readonly etcd: number; readonly apiserver: number };
 }
 
+/** How `restartApiserver` ends the running kube-apiserver. */
+export interface RestartApiserverOptions {
+  /** `SIGTERM` (default): a graceful shutdown, as in a rolling update; `SIGKILL`: a crash. */
+  readonly signal?: "SIGTERM" | "SIGKILL";
+}
+
 export interface ControlPlane extends ControlPlaneInfo {
   /** A raw client as admin (or as another token). */
   http(token?: string): KubeHttp;
+  /**
+   * Ends kube-apiserver only (etcd and its data stay), starts it again on the same port with the
+   * same certificate, tokens and flags, and resolves once it serves again (Calico's CRDs
+   * included). Clients holding `url` and `caData` reconnect without change; `pids.apiserver`
+   * names the new process.
+   */
+  restartApiserver(options?: RestartApiserverOptions): Promise<void>;
+  /**
+   * Freezes kube-apiserver (SIGSTOP) for `ms` and then lets it run again (SIGCONT): connections
+   * stay open but nothing answers, as with a stalled server. Resolves once it runs again.
+   */
+  pauseApiserver(ms: number): Promise<void>;
   /** SIGTERM apiserver then etcd (SIGKILL after 20 s) and remove the scratch folder. Idempotent. */
   stop(): Promise<void>;
 }
@@ -92,22 +111,92 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const parent = options.workDir ?? tmpdir();
   mkdirSync(parent, { recursive: true });
   const dataDir = mkdtempSync(join(parent, "calicokit-cp-"));
-  const processes: ManagedProcess[] = [];
+  const url = `https://127.0.0.1:${ports.apiserver}`;
+  const adminToken = randomBytes(24).toString("hex");
+  const restrictedToken = randomBytes(24).toString("hex");
+  let etcd: ManagedProcess | undefined;
+  let apiserver: ManagedProcess | undefined;
   let stopReaper = () => {};
   let stopped = false;
+
+  // apiserver first: it hangs in shutdown once etcd is gone
+  const watchProcesses = () => {
+    stopReaper();
+    const groups = [apiserver, etcd].flatMap((p) => (p === undefined ? [] : [p.pid]));
+    stopReaper = startReaper(process.pid, groups, dataDir);
+  };
 
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    for (const p of [...processes].reverse()) await p.stop();
+    await apiserver?.stop();
+    await etcd?.stop();
     stopReaper();
     rmSync(dataDir, { recursive: true, force: true });
   };
 
+  const etcdUrl = `http://127.0.0.1:${ports.etcd}`;
+  const peerUrl = `http://127.0.0.1:${ports.etcdPeer}`;
+  const pki = join(dataDir, "pki");
+  const apiserverArgs = [
+    `--etcd-servers=${etcdUrl}`,
+    "--bind-address=127.0.0.1",
+    "--advertise-address=127.0.0.1",
+    `--secure-port=${ports.apiserver}`,
+    `--cert-dir=${pki}`,
+    "--service-cluster-ip-range=10.0.0.0/24",
+    "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+    `--service-account-key-file=${join(dataDir, "sa.pub")}`,
+    `--service-account-signing-key-file=${join(dataDir, "sa.key")}`,
+    `--token-auth-file=${join(dataDir, "tokens.csv")}`,
+    "--authorization-mode=RBAC",
+    "--anonymous-auth=false",
+    "--disable-admission-plugins=ServiceAccount",
+    "--allow-privileged=true",
+    "--profiling=false",
+  ];
+
+  /**
+   * Starts kube-apiserver and waits until it serves; returns the CA a TLS handshake was verified
+   * with. A restart may meet its own port still held for a moment: it then tries again.
+   */
+  const launchApiserver = async (deadline: number, restarting: boolean): Promise<string> => {
+    for (;;) {
+      apiserver = ManagedProcess.start(
+        "kube-apiserver",
+        apiserverBin,
+        apiserverArgs,
+        join(dataDir, "kube-apiserver.log"),
+      );
+      watchProcesses();
+      try {
+        return await waitForApiserver(
+          apiserver,
+          join(pki, "apiserver.crt"),
+          url,
+          adminToken,
+          deadline,
+        );
+      } catch (error) {
+        const portHeld = error instanceof TestkitError && error._tag === "PortInUse";
+        if (!(restarting && portHeld && Date.now() < deadline && !stopped)) throw error;
+      }
+    }
+  };
+
+  /** Creates Calico's CRDs (409 when they exist) and waits until each is served. */
+  const serveCrds = async (caData: string, deadline: number) => {
+    if (options.calicoApi === "none") return;
+    const admin = new KubeHttp({ url, caData, token: adminToken });
+    try {
+      await installCalicoCrds(admin, options.calicoApi, deadline);
+    } finally {
+      admin.close();
+    }
+  };
+
   try {
-    const etcdUrl = `http://127.0.0.1:${ports.etcd}`;
-    const peerUrl = `http://127.0.0.1:${ports.etcdPeer}`;
-    const etcd = ManagedProcess.start(
+    etcd = ManagedProcess.start(
       "etcd",
       etcdBin,
       [
@@ -123,12 +212,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ],
       join(dataDir, "etcd.log"),
     );
-    processes.push(etcd);
-    stopReaper = startReaper(process.pid, [etcd.pid], dataDir);
-    await waitFor(etcd, deadline, async () => (await fetch(`${etcdUrl}/health`)).ok);
+    watchProcesses();
+    await waitFor(etcd, deadline, async () => {
+      const health = await fetch(`${etcdUrl}/health`, { signal: AbortSignal.timeout(5_000) });
+      if (!health.ok) throw new Error(`etcd /health answered HTTP ${health.status}`);
+    });
 
-    const adminToken = randomBytes(24).toString("hex");
-    const restrictedToken = randomBytes(24).toString("hex");
     writeFileSync(
       join(dataDir, "tokens.csv"),
       `${adminToken},admin,uid-admin,"system:masters"\n` +
@@ -142,48 +231,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     writeFileSync(join(dataDir, "sa.pub"), keys.publicKey);
     writeFileSync(join(dataDir, "sa.key"), keys.privateKey);
 
-    const pki = join(dataDir, "pki");
-    const apiserver = ManagedProcess.start(
-      "kube-apiserver",
-      apiserverBin,
-      [
-        `--etcd-servers=${etcdUrl}`,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        `--secure-port=${ports.apiserver}`,
-        `--cert-dir=${pki}`,
-        "--service-cluster-ip-range=10.0.0.0/24",
-        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-        `--service-account-key-file=${join(dataDir, "sa.pub")}`,
-        `--service-account-signing-key-file=${join(dataDir, "sa.key")}`,
-        `--token-auth-file=${join(dataDir, "tokens.csv")}`,
-        "--authorization-mode=RBAC",
-        "--anonymous-auth=false",
-        "--disable-admission-plugins=ServiceAccount",
-        "--allow-privileged=true",
-        "--profiling=false",
-      ],
-      join(dataDir, "kube-apiserver.log"),
-    );
-    processes.push(apiserver);
-    stopReaper();
-    stopReaper = startReaper(process.pid, [apiserver.pid, etcd.pid], dataDir);
-
-    const certFile = join(pki, "apiserver.crt");
-    await waitFor(apiserver, deadline, async () => existsSync(certFile));
-    const caData = readFileSync(certFile, "utf8");
-    const url = `https://127.0.0.1:${ports.apiserver}`;
-    const admin = new KubeHttp({ url, caData, token: adminToken });
-    await waitFor(apiserver, deadline, async () => {
-      const ready = await admin.request({ method: "GET", path: "/readyz" });
-      if (ready.status !== 200) return false;
-      const ns = await admin.request({ method: "GET", path: "/api/v1/namespaces/default" });
-      return ns.status === 200;
-    });
-
-    if (options.calicoApi !== "none") {
-      await installCalicoCrds(admin, options.calicoApi, deadline);
-    }
+    const caData = await launchApiserver(deadline, false);
+    await serveCrds(caData, deadline);
 
     const user = (name: string, token: string): ControlPlaneUser => {
       const kubeconfig = renderKubeconfig({ url, caData, user: name, token });
@@ -191,6 +240,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
       return { name, token, kubeconfig, kubeconfigPath };
     };
+    const running = (p: ManagedProcess | undefined) => p?.pid ?? -1;
 
     return {
       url,
@@ -199,14 +249,94 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       dataDir,
       admin: user("admin", adminToken),
       restricted: user(restrictedUser.name, restrictedToken),
-      pids: { etcd: etcd.pid, apiserver: apiserver.pid },
+      get pids() {
+        return { etcd: running(etcd), apiserver: running(apiserver) };
+      },
       http: (token = adminToken) => new KubeHttp({ url, caData, token }),
+      async restartApiserver(restart = {}) {
+        const { signal = "SIGTERM", ...unknown } = restart;
+        if (signal !== "SIGTERM" && signal !== "SIGKILL") {
+          throw new TestkitError(
+            "InvalidOption",
+            `restartApiserver: signal must be "SIGTERM" or "SIGKILL", got ${JSON.stringify(signal)}`,
+            "leave it out for a graceful restart, or pass SIGKILL for a crash",
+          );
+        }
+        const extra = Object.keys(unknown);
+        if (extra.length > 0) {
+          throw new TestkitError(
+            "InvalidOption",
+            `restartApiserver: unknown option ${extra.join(", ")}`,
+            "the only option is signal",
+          );
+        }
+        const current = apiserver;
+        if (signal === "SIGKILL") await current?.kill();
+        else await current?.stop();
+        if (stopped) throw stoppedMeanwhile();
+        const restartDeadline = Date.now() + budgetMs;
+        const restartedCa = await launchApiserver(restartDeadline, true);
+        await serveCrds(restartedCa, restartDeadline);
+      },
+      async pauseApiserver(ms) {
+        if (!Number.isFinite(ms) || ms < 0) {
+          throw new TestkitError(
+            "InvalidOption",
+            `pauseApiserver: ms must be a finite number >= 0, got ${ms}`,
+            "pass how long the apiserver stays frozen, in milliseconds",
+          );
+        }
+        if (stopped) throw stoppedMeanwhile();
+        await apiserver?.pause(ms);
+      },
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+function stoppedMeanwhile(): TestkitError {
+  return new TestkitError(
+    "ProcessExited",
+    "the control plane was stopped",
+    "restart or pause the apiserver before calling stop()",
+  );
+}
+
+/**
+ * Waits until kube-apiserver answers /readyz and serves the default namespace, over TLS verified
+ * with the CA it wrote to `certFile`. The file is read anew on every attempt: the apiserver
+ * creates it before it writes it (see readServingCa), so a CA read once could be a torn one.
+ */
+async function waitForApiserver(
+  proc: ManagedProcess,
+  certFile: string,
+  url: string,
+  token: string,
+  deadline: number,
+): Promise<string> {
+  let verified: { caData: string; client: KubeHttp } | undefined;
+  try {
+    await waitFor(proc, deadline, async () => {
+      const caData = readServingCa(certFile);
+      if (caData === undefined) throw new Error(`${certFile} does not hold a complete CA yet`);
+      if (verified?.caData !== caData) {
+        verified?.client.close();
+        verified = { caData, client: new KubeHttp({ url, caData, token }) };
+      }
+      const signal = AbortSignal.timeout(5_000);
+      for (const path of ["/readyz", "/api/v1/namespaces/default"]) {
+        const res = await verified.client.request({ method: "GET", path, signal });
+        if (res.status !== 200) throw new Error(`GET ${path} answered HTTP ${res.status}`);
+      }
+    });
+  } finally {
+    verified?.client.close();
+  }
+  // waitFor returned, so the last probe passed with this CA
+  return (verified as { caData: string }).caData;
 }
 
 async function chosenPort(what: string, fixed: number | undefined): Promise<number> {
@@ -221,12 +351,16 @@ async function chosenPort(what: string, fixed: number | undefined): Promise<numb
   return fixed;
 }
 
-/** Polls `ready` every 100 ms; fails fast, quoting the log, when the process exits. */
+/**
+ * Runs `probe` every 100 ms until it resolves; a rejection is "not yet" and its message is quoted
+ * if the deadline passes. Fails fast, quoting the log, when the process exits.
+ */
 async function waitFor(
   proc: ManagedProcess,
   deadline: number,
-  ready: () => Promise<boolean>,
+  probe: () => Promise<void>,
 ): Promise<void> {
+  let lastFailure = "no attempt finished";
   while (Date.now() < deadline) {
     if (!proc.running) {
       const tail = proc.logTail();
@@ -240,15 +374,16 @@ async function waitFor(
       );
     }
     try {
-      if (await ready()) return;
-    } catch {
-      // not listening yet
+      await probe();
+      return;
+    } catch (error) {
+      lastFailure = error instanceof Error ? error.message : String(error);
     }
     await sleep(100);
   }
   throw new TestkitError(
     "StartTimeout",
-    `${proc.name} was not ready in time; last log lines:\n${proc.logTail()}`,
+    `${proc.name} was not ready in time (last attempt: ${lastFailure}); last log lines:\n${proc.logTail()}`,
     "the machine may be overloaded; raise startTimeoutMs",
   );
 }

@@ -15,7 +15,8 @@ export type TestkitErrorTag =
   | "ProcessExited"
   | "StartTimeout"
   | "CrdInstallFailed"
-  | "RequestFailed";
+  | "RequestFailed"
+  | "InvalidOption";
 
 /** The testkit's one error type, generic over its tag (`TestkitError<"StartTimeout">`). */
 export class TestkitError<Tag extends TestkitErrorTag = TestkitErrorTag> extends Error {

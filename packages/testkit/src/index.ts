@@ -7,6 +7,7 @@ export {
   type ControlPlaneInfo,
   type ControlPlaneOptions,
   type ControlPlaneUser,
+  type RestartApiserverOptions,
   restrictedUser,
   startControlPlane,
 } from "./ControlPlane.js";

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * A long-running child (etcd, kube-apiserver) in its own process group, with its output in a
@@ -56,9 +57,29 @@ export class ManagedProcess {
   async stop(graceMs = 20_000): Promise<void> {
     if (!this.running) return;
     signalGroup(this.pid, "SIGTERM");
+    // a paused process only acts on SIGTERM once it runs again
+    signalGroup(this.pid, "SIGCONT");
     const timer = setTimeout(() => signalGroup(this.pid, "SIGKILL"), graceMs);
     await this.exited;
     clearTimeout(timer);
+  }
+
+  /** SIGKILL to the process group: a crash, no shutdown. */
+  async kill(): Promise<void> {
+    if (!this.running) return;
+    signalGroup(this.pid, "SIGKILL");
+    await this.exited;
+  }
+
+  /** Freezes the process group (SIGSTOP) for `ms`, then lets it run again (SIGCONT). */
+  async pause(ms: number): Promise<void> {
+    if (!this.running) return;
+    signalGroup(this.pid, "SIGSTOP");
+    try {
+      await sleep(ms);
+    } finally {
+      signalGroup(this.pid, "SIGCONT");
+    }
   }
 }
 
@@ -80,7 +101,7 @@ export function startReaper(ownerPid: number, groups: readonly number[], dir: st
   const script = [
     `while kill -0 ${ownerPid} 2>/dev/null; do sleep 0.5; done`,
     `for g in ${groups.join(" ")}; do`,
-    "  kill -TERM -$g 2>/dev/null",
+    "  kill -TERM -$g 2>/dev/null; kill -CONT -$g 2>/dev/null",
     "  for i in $(seq 1 20); do kill -0 -$g 2>/dev/null || break; sleep 0.5; done",
     "  kill -KILL -$g 2>/dev/null",
     "done",

@@ -35,7 +35,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return stopAll;
 }
 
+/** The plain data of a control plane (its methods cannot cross to the test workers). */
 function info(cp: ControlPlane): ControlPlaneInfo {
-  const { http: _http, stop: _stop, ...data } = cp;
+  const {
+    http: _http,
+    restartApiserver: _restartApiserver,
+    pauseApiserver: _pauseApiserver,
+    stop: _stop,
+    ...data
+  } = cp;
   return data;
 }
