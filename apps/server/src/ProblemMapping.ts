@@ -1,0 +1,71 @@
+import { type AnyCalicoClientError, CalicoClientError } from "@calicokit/client";
+import { HttpProblem } from "./HttpProblem.js";
+
+/**
+ * The HTTP answer for a failed cluster call. The service calls the cluster with its own
+ * ServiceAccount, so the cluster's 401/403 mean the service is misconfigured (502), not that the
+ * caller lacks rights (callers are checked with SubjectAccessReview before anything is sent).
+ *
+ * @example
+ * ```ts
+ * import { CalicoClientError } from "@calicokit/client"
+ * import { clusterProblem } from "@calicokit/server"
+ * console.log(clusterProblem(new CalicoClientError("NotFound", "bgppeers x not found")).status) // 404
+ * ```
+ */
+export function clusterProblem(error: CalicoClientError | AnyCalicoClientError): HttpProblem {
+  const extras = { hint: error.hint };
+  const reasons = error.causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
+  switch (error._tag) {
+    case "NotFound":
+      return new HttpProblem("not-found", error.detail, extras, { cause: error });
+    case "AlreadyExists":
+    case "Conflict":
+      return new HttpProblem("conflict", error.detail, extras, { cause: error });
+    case "Invalid":
+      return new HttpProblem(
+        "invalid-request",
+        error.detail,
+        { ...extras, reasons },
+        { cause: error },
+      );
+    case "Throttled":
+    case "Unavailable":
+    case "Network":
+      return new HttpProblem(
+        "cluster-unavailable",
+        error.message,
+        extras,
+        error.retryAfterSeconds === undefined
+          ? { cause: error }
+          : { cause: error, headers: { "retry-after": String(error.retryAfterSeconds) } },
+      );
+    case "Timeout":
+      return new HttpProblem("timeout", error.message, extras, { cause: error });
+    case "Aborted":
+      return new HttpProblem("shutting-down", error.message, extras, { cause: error });
+    default:
+      return new HttpProblem("cluster-error", error.message, extras, { cause: error });
+  }
+}
+
+/**
+ * Any thrown value as an HTTP problem: HttpProblem as is, cluster errors mapped, anything else
+ * a 500 whose detail says nothing internal.
+ *
+ * @example
+ * ```ts
+ * import { toHttpProblem } from "@calicokit/server"
+ * console.log(toHttpProblem(new Error("boom")).status) // 500
+ * ```
+ */
+export function toHttpProblem(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof CalicoClientError) return clusterProblem(error);
+  return new HttpProblem(
+    "internal",
+    "the server failed to handle the request; its log says why",
+    {},
+    { cause: error },
+  );
+}

@@ -1,0 +1,30 @@
+export { type AppLimits, createApp, type RouteModule } from "./App.js";
+export {
+  ClusterAuth,
+  type ClusterAuthOptions,
+  forbidden,
+  type Identity,
+  migrationsResource,
+  type Permission,
+} from "./ClusterAuth.js";
+export {
+  HttpProblem,
+  type HttpProblemTag,
+  httpProblemKinds,
+  type ProblemDocument,
+  problemType,
+} from "./HttpProblem.js";
+export { jsonLogger, type LogFields, type Logger, redact } from "./Logger.js";
+export { Metrics } from "./Metrics.js";
+export { clusterProblem, toHttpProblem } from "./ProblemMapping.js";
+export { ProblemSchema, problemResponses } from "./ProblemSchema.js";
+export { openApiInfo, registerDocsRoutes } from "./routes/DocsRoutes.js";
+export { registerHealthRoutes } from "./routes/HealthRoutes.js";
+export {
+  type ReadableKind,
+  readableKinds,
+  registerResourceRoutes,
+} from "./routes/ResourceRoutes.js";
+export { type RunningServer, type ServerModule, startServer } from "./Server.js";
+export type { ServerApp, ServerContext, ServerEnv } from "./ServerContext.js";
+export { parseServerArgs, type ServerOptions, serverUsage } from "./ServerOptions.js";

@@ -1,0 +1,150 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type ControlPlaneInfo,
+  createNamespace,
+  grant,
+  KubeHttp,
+  type PolicyRule,
+  renderKubeconfig,
+  serviceAccountToken,
+} from "@calicokit/testkit";
+// brings in the typing of inject("controlPlanes")
+import type {} from "@calicokit/testkit/vitest-global-setup";
+import { parseAllDocuments } from "yaml";
+import { jsonLogger } from "../src/Logger.js";
+import { type RunningServer, type ServerModule, startServer } from "../src/Server.js";
+
+/** A short random suffix: the control planes are shared by every test file of the run. */
+export function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString("hex")}`;
+}
+
+/** The repository's deploy/server manifests, parsed. */
+export function deployManifests(): { file: string; object: Record<string, unknown> }[] {
+  const dir = join(import.meta.dirname, "../../../deploy/server");
+  const files = [
+    "namespace.yaml",
+    "serviceaccount.yaml",
+    "clusterrole.yaml",
+    "role.yaml",
+    "users-clusterrole.yaml",
+    "deployment.yaml",
+    "service.yaml",
+  ];
+  return files.flatMap((file) =>
+    parseAllDocuments(readFileSync(join(dir, file), "utf8")).map((doc) => ({
+      file,
+      object: doc.toJS() as Record<string, unknown>,
+    })),
+  );
+}
+
+/** The rules of one Role or ClusterRole of deploy/server, by kind and name. */
+export function deployRules(kind: "Role" | "ClusterRole", name: string): PolicyRule[] {
+  const found = deployManifests().find(
+    ({ object }) => object.kind === kind && (object.metadata as { name: string }).name === name,
+  );
+  if (found === undefined) throw new Error(`deploy/server has no ${kind} ${name}`);
+  return found.object.rules as PolicyRule[];
+}
+
+export interface TestServer extends RunningServer {
+  /** The journal namespace (unique per server group). */
+  readonly namespace: string;
+  /** JSON log lines the server wrote. */
+  readonly logs: string[];
+}
+
+/**
+ * A ServiceAccount bound only to deploy/server's ClusterRole and Role (the Role in `namespace`),
+ * and a kubeconfig file for it: the identity the service runs with in the tests.
+ */
+export async function serverKubeconfig(cp: ControlPlaneInfo, namespace: string): Promise<string> {
+  const admin = new KubeHttp({ url: cp.url, caData: cp.caData, token: cp.admin.token });
+  try {
+    await createNamespace(admin, namespace);
+    const name = "calicokit-server";
+    const token = await serviceAccountToken(admin, namespace, name);
+    const subject = { kind: "ServiceAccount" as const, name, namespace };
+    await grant(admin, {
+      name: `${namespace}-server`,
+      subject,
+      rules: deployRules("ClusterRole", "calicokit-server"),
+    });
+    await grant(admin, {
+      name: "calicokit-server",
+      namespace,
+      subject,
+      rules: deployRules("Role", "calicokit-server"),
+    });
+    const file = join(mkdtempSync(join(tmpdir(), "calicokit-server-")), "kubeconfig");
+    writeFileSync(
+      file,
+      renderKubeconfig({ url: cp.url, caData: cp.caData, user: `${namespace}-server`, token }),
+    );
+    return file;
+  } finally {
+    admin.close();
+  }
+}
+
+/** Starts a server in this process on a free loopback port, as deploy/server's ServiceAccount. */
+export async function startTestServer(
+  cp: ControlPlaneInfo,
+  options: {
+    readonly namespace?: string;
+    readonly kubeconfigPath?: string;
+    readonly modules?: readonly ServerModule[];
+    readonly bodyLimitBytes?: number;
+  } = {},
+): Promise<TestServer> {
+  const namespace = options.namespace ?? unique("srv");
+  const kubeconfigPath = options.kubeconfigPath ?? (await serverKubeconfig(cp, namespace));
+  const logs: string[] = [];
+  const server = await startServer(
+    {
+      kubeconfigPath,
+      host: "127.0.0.1",
+      port: 0,
+      namespace,
+      bodyLimitBytes: options.bodyLimitBytes ?? 65_536,
+      requestTimeoutMs: 60_000,
+    },
+    { logger: jsonLogger((line) => logs.push(line)), modules: options.modules ?? [] },
+  );
+  return { ...server, namespace, logs };
+}
+
+/**
+ * A caller: a ServiceAccount in `namespace` with `rules` cluster-wide (none: authenticated but
+ * allowed nothing). Returns its bearer token.
+ */
+export async function caller(
+  cp: ControlPlaneInfo,
+  namespace: string,
+  name: string,
+  rules: readonly PolicyRule[],
+): Promise<string> {
+  const admin = new KubeHttp({ url: cp.url, caData: cp.caData, token: cp.admin.token });
+  try {
+    const token = await serviceAccountToken(admin, namespace, name);
+    if (rules.length > 0) {
+      await grant(admin, {
+        name: `${namespace}-${name}`,
+        subject: { kind: "ServiceAccount", name, namespace },
+        rules,
+      });
+    }
+    return token;
+  } finally {
+    admin.close();
+  }
+}
+
+/** The migrations permissions a caller may hold. */
+export function migrationRights(...verbs: string[]): PolicyRule {
+  return { apiGroups: ["calicokit.io"], resources: ["migrations"], verbs };
+}
