@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { BgpSnapshot, SnapshotBgpPeer, SnapshotNode } from "./BgpSnapshot.js";
 import {
   BgpNodeNotFoundError,
   type BgpSession,
-  type BgpSnapshot,
   computeClusterBgp,
   computeNodeBgp,
-  type SnapshotBgpPeer,
-  type SnapshotNode,
 } from "./BgpTopology.js";
 
 function node(

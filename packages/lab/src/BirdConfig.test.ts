@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type BgpSnapshot, computeNodeBgp, type SnapshotNode } from "./BgpTopology.js";
+import type { BgpSnapshot, SnapshotNode } from "./BgpSnapshot.js";
+import { computeNodeBgp } from "./BgpTopology.js";
 import { renderBirdConfig } from "./BirdConfig.js";
 
 function node(

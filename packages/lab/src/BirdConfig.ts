@@ -1,4 +1,5 @@
-import type { BgpSession, IpFamily, NodeBgp, NodeBgpFamily, PoolRouting } from "./BgpTopology.js";
+import type { BgpSession, NodeBgp, NodeBgpFamily, PoolRouting } from "./BgpTopology.js";
+import type { IpFamily } from "./IpFamily.js";
 import { compareStrings } from "./internal/bird/ClusterFacts.js";
 
 /** BIRD's largest integer; Calico derives metrics and local preferences from it. */

@@ -1,25 +1,26 @@
+export type {
+  BgpSnapshot,
+  SnapshotBgpConfiguration,
+  SnapshotBgpConfigurationSpec,
+  SnapshotBgpPeer,
+  SnapshotBlockAffinity,
+  SnapshotIpPool,
+  SnapshotNode,
+  SnapshotSecretKeyRef,
+} from "./BgpSnapshot.js";
 export {
   type AffineBlock,
   BgpNodeNotFoundError,
   type BgpSession,
   type BgpSessionKind,
-  type BgpSnapshot,
   type BirdLogLevel,
   type CommunityAdvertisement,
   computeClusterBgp,
   computeNodeBgp,
-  type IpFamily,
   type NodeBgp,
   type NodeBgpFamily,
   type PoolRouteProgramming,
   type PoolRouting,
-  type SnapshotBgpConfiguration,
-  type SnapshotBgpConfigurationSpec,
-  type SnapshotBgpPeer,
-  type SnapshotBlockAffinity,
-  type SnapshotIpPool,
-  type SnapshotNode,
-  type SnapshotSecretKeyRef,
 } from "./BgpTopology.js";
 export { renderBirdConfig } from "./BirdConfig.js";
 export {
@@ -38,6 +39,7 @@ export {
   type RouteReflectorChoice,
   runDocumentedProcedure,
 } from "./DocumentedProcedure.js";
+export type { IpFamily } from "./IpFamily.js";
 export {
   type AddNodeOptions,
   birdRouteReplaceMs,

@@ -1,5 +1,5 @@
 import { parseASNumber, parseCidrOrIp, parseSelector } from "@calicokit/types";
-import type { BgpSnapshot, SnapshotBgpConfigurationSpec } from "../../BgpTopology.js";
+import type { BgpSnapshot, SnapshotBgpConfigurationSpec } from "../../BgpSnapshot.js";
 
 /** Calico's AS number when neither the node nor the default BGPConfiguration sets one. */
 export const defaultASNumber = 64512;

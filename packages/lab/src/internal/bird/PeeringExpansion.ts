@@ -1,5 +1,6 @@
 import { parseGoDuration, parsePeerAddress } from "@calicokit/types";
-import type { BgpSnapshot, IpFamily, SnapshotBgpPeer } from "../../BgpTopology.js";
+import type { BgpSnapshot, SnapshotBgpPeer } from "../../BgpSnapshot.js";
+import type { IpFamily } from "../../IpFamily.js";
 import { asNumberOf, type ClusterFacts, type NodeFacts, sortedByName } from "./ClusterFacts.js";
 
 /**
