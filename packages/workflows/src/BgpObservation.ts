@@ -1,0 +1,127 @@
+import { bgpStatusLabels, type CalicoClientError } from "@calicokit/client";
+import type { CalicoNodeStatus } from "@calicokit/types";
+import { Effect, Stream } from "effect";
+import { CalicoApi } from "./CalicoApi.js";
+import {
+  type BgpObservation,
+  type ReportedSession,
+  reportedSessions,
+  type Verdict,
+} from "./SessionCheck.js";
+import { WorkflowError } from "./WorkflowError.js";
+
+/** The label that ties temporary CalicoNodeStatus objects to their run (swept on resume, R11). */
+export const runLabel = "calicokit.io/run";
+
+export interface ObserveOptions {
+  readonly runId: string;
+  /** Nodes whose calico-node reports (reflectors plus a sample of clients). */
+  readonly nodes: readonly string[];
+  readonly timeoutMs: number;
+  /** Called whenever the verdict's figures or detail change. */
+  readonly onProgress: (verdict: Verdict) => Effect.Effect<void, never, CalicoApi>;
+}
+
+function statusName(runId: string, node: string): string {
+  return `calicokit-${runId}-${node}`.slice(0, 253).replace(/[-.]+$/, "");
+}
+
+/**
+ * Asks calico-node on `nodes` for its BGP sessions (temporary, labelled CalicoNodeStatus objects
+ * updated every second), follows them with one watch, and ends when `evaluate` says done. On the
+ * deadline it fails with `VerificationFailed` quoting what was still missing. The temporary
+ * objects are deleted however it ends.
+ */
+export function observeUntil(
+  options: ObserveOptions,
+  evaluate: (observation: BgpObservation) => Verdict,
+): Effect.Effect<Verdict, WorkflowError<"VerificationFailed"> | CalicoClientError, CalicoApi> {
+  return Effect.gen(function* () {
+    const api = yield* CalicoApi;
+    const statuses = api.client.calicoNodeStatuses;
+    const labels = { ...bgpStatusLabels, [runLabel]: options.runId };
+    let last: Verdict = evaluate(new Map());
+    const watched = api.watch(statuses, { labelSelector: `${runLabel}=${options.runId}` }).pipe(
+      Stream.scan(
+        () => new Map<string, readonly ReportedSession[]>() as BgpObservation,
+        (reports, event) => {
+          if (event.type === "BOOKMARK") return reports;
+          const next = new Map(reports);
+          const node = event.object.spec.node;
+          if (node === undefined) return next;
+          if (event.type === "DELETED") next.delete(node);
+          else if (event.object.status?.bgp !== undefined) {
+            next.set(node, reportedSessions(event.object.status));
+          }
+          return next;
+        },
+      ),
+      Stream.map(evaluate),
+      Stream.tap((verdict) => {
+        const changed = verdict.established !== last.established || verdict.detail !== last.detail;
+        last = verdict;
+        return changed ? options.onProgress(verdict) : Effect.void;
+      }),
+      Stream.takeUntil((verdict) => verdict.done),
+      Stream.runDrain,
+    );
+    const create = Effect.forEach(
+      options.nodes,
+      (node) =>
+        api
+          .call((signal) =>
+            statuses.create(
+              {
+                apiVersion: "projectcalico.org/v3",
+                kind: "CalicoNodeStatus",
+                metadata: { name: statusName(options.runId, node), labels },
+                spec: { node, classes: ["BGP"], updatePeriodSeconds: 1 },
+              } as CalicoNodeStatus,
+              { signal },
+            ),
+          )
+          .pipe(Effect.catchTag("AlreadyExists", () => Effect.void)),
+      { concurrency: 5, discard: true },
+    );
+    yield* Effect.andThen(create, watched).pipe(
+      Effect.timeoutOrElse({
+        duration: options.timeoutMs,
+        orElse: () =>
+          Effect.fail(
+            new WorkflowError(
+              "VerificationFailed",
+              `BGP did not reach the wanted state within ${Math.round(options.timeoutMs / 1000)} s: ${last.detail}`,
+              { runId: options.runId },
+            ),
+          ),
+      }),
+      Effect.ensuring(sweepStatuses(options.runId).pipe(Effect.ignore)),
+    );
+    return last;
+  });
+}
+
+/** Deletes the temporary CalicoNodeStatus objects of a run (also what a killed run left). */
+export function sweepStatuses(runId: string): Effect.Effect<number, CalicoClientError, CalicoApi> {
+  return Effect.gen(function* () {
+    const api = yield* CalicoApi;
+    const statuses = api.client.calicoNodeStatuses;
+    const found = yield* api.call((signal) =>
+      statuses.listAll({ signal, labelSelector: `${runLabel}=${runId}` }),
+    );
+    yield* Effect.forEach(
+      found.items,
+      (item) =>
+        api
+          .call((signal) =>
+            statuses.delete(item.metadata.name as string, {
+              signal,
+              ...(item.metadata.uid ? { uid: item.metadata.uid } : {}),
+            }),
+          )
+          .pipe(Effect.catchTag("NotFound", () => Effect.void)),
+      { concurrency: 5, discard: true },
+    );
+    return found.items.length;
+  });
+}

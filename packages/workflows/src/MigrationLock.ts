@@ -1,0 +1,103 @@
+import type { CalicoClientError, HeldLease } from "@calicokit/client";
+import { Deferred, Effect, Schedule, type Scope } from "effect";
+import { CalicoApi } from "./CalicoApi.js";
+import { WorkflowError } from "./WorkflowError.js";
+
+/** The Lease that allows one migration per cluster (R4). */
+export const lockName = "calicokit-migration";
+
+export interface LockOptions {
+  readonly namespace: string;
+  readonly runId: string;
+  /** Who runs it: recorded in the Lease's holderIdentity with the run id. */
+  readonly owner: string;
+  /** How long the Lease stays ours without renewal; renewed every third of it. */
+  readonly leaseSeconds: number;
+  /** Keep trying this long while another holder's Lease has not expired (0: fail at once). */
+  readonly waitMs: number;
+}
+
+/** A held lock: `lost` completes if a renewal fails, and the run must stop writing. */
+export interface MigrationLock {
+  readonly lease: HeldLease;
+  readonly lost: Deferred.Deferred<never, WorkflowError<"LockHeld">>;
+}
+
+/** `<runId> <owner>`: the holder names the run, so a refused second run can say which. */
+function holderIdentity(options: LockOptions): string {
+  return `${options.runId} ${options.owner}`.slice(0, 250);
+}
+
+function heldBy(detail: string): { holder: string; runId: string | undefined } {
+  const holder = /held by "([^"]*)"/.exec(detail)?.[1] ?? "unknown";
+  return { holder, runId: /^(mig-\S+)/.exec(holder)?.[1] };
+}
+
+/**
+ * Takes the cluster's migration Lease as a scoped resource: held, renewed by a background fiber
+ * every third of its duration, and released when the scope closes. A Lease held by another,
+ * unexpired holder fails with `LockHeld` naming the holder and its run; an expired one is taken
+ * over (the Lease write is guarded by resourceVersion, so two contenders never both win).
+ */
+export function acquireMigrationLock(
+  options: LockOptions,
+): Effect.Effect<
+  MigrationLock,
+  WorkflowError<"LockHeld"> | CalicoClientError,
+  CalicoApi | Scope.Scope
+> {
+  return Effect.gen(function* () {
+    const api = yield* CalicoApi;
+    const ref = { name: lockName, namespace: options.namespace, holder: holderIdentity(options) };
+    const attempt = api
+      .call((signal) =>
+        api.client.leases.acquire(ref, { signal, durationSeconds: options.leaseSeconds }),
+      )
+      .pipe(
+        Effect.catchTag("Conflict", (conflict) => {
+          const { holder, runId } = heldBy(conflict.detail);
+          return Effect.fail(
+            new WorkflowError(
+              "LockHeld",
+              `another migration holds the cluster: run ${runId ?? "unknown"}, holder "${holder}" (Lease ${options.namespace}/${lockName})`,
+              { holder, runId, cause: conflict },
+            ),
+          );
+        }),
+      );
+    const acquire =
+      options.waitMs > 0
+        ? attempt.pipe(
+            Effect.retry({
+              schedule: Schedule.spaced("1 second"),
+              while: (e) => e._tag === "LockHeld",
+            }),
+            Effect.timeoutOrElse({ duration: options.waitMs, orElse: () => attempt }),
+          )
+        : attempt;
+    const lease = yield* Effect.acquireRelease(acquire, (held) =>
+      api.call((signal) => api.client.leases.release(held, { signal })).pipe(Effect.ignore),
+    );
+    const lost = yield* Deferred.make<never, WorkflowError<"LockHeld">>();
+    let current = lease;
+    yield* Effect.forkScoped(
+      Effect.gen(function* () {
+        yield* Effect.sleep(Math.max(1, (options.leaseSeconds * 1000) / 3));
+        current = yield* api.call((signal) => api.client.leases.renew(current, { signal }));
+      }).pipe(
+        Effect.forever,
+        Effect.catch((error) =>
+          Deferred.fail(
+            lost,
+            new WorkflowError(
+              "LockHeld",
+              `lost the migration Lease while running (${error.message}): stopped; resume the run`,
+              { runId: options.runId, cause: error },
+            ),
+          ),
+        ),
+      ),
+    );
+    return { lease, lost };
+  });
+}

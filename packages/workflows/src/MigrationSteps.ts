@@ -1,0 +1,377 @@
+import type { CalicoClientError } from "@calicokit/client";
+import type { BgpPeer } from "@calicokit/types";
+import { Effect } from "effect";
+import { observeUntil } from "./BgpObservation.js";
+import { CalicoApi } from "./CalicoApi.js";
+import { type SnapshotNode, snapshotNode } from "./ClusterSnapshot.js";
+import type { MigrationPlan, PlannedChange, StepId } from "./MigrationPlan.js";
+import { migrationDefaults, ownershipLabels } from "./MigrationRequest.js";
+import { chooseReflectors } from "./ReflectorChoice.js";
+import {
+  type BgpObservation,
+  type CheckedNode,
+  meshComplete,
+  meshGone,
+  reflectorCoverage,
+  type Verdict,
+} from "./SessionCheck.js";
+import { WorkflowError } from "./WorkflowError.js";
+
+/** What a step program may fail with. */
+export type StepFailure = WorkflowError | CalicoClientError;
+
+/** What a step needs from the run that executes it. */
+export interface StepContext {
+  readonly plan: MigrationPlan;
+  readonly verifyTimeoutMs: number;
+  readonly progress: (step: StepId, verdict: Verdict) => Effect.Effect<void, never, CalicoApi>;
+  /** Resolves once the run is approved; fails when it is cancelled or the wait times out. */
+  readonly approval: Effect.Effect<void, StepFailure, CalicoApi>;
+}
+
+/**
+ * One step: `apply` is check-then-act (it reads, writes only what differs, and is safe to run
+ * again after a crash), `compensate` undoes it from the journalled original values and is
+ * idempotent too. Verification steps have no compensation.
+ */
+export interface StepProgram {
+  readonly apply: Effect.Effect<void, StepFailure, CalicoApi>;
+  readonly compensate?: Effect.Effect<void, StepFailure, CalicoApi>;
+}
+
+interface NodeMarks {
+  readonly label: string | null;
+  readonly clusterId: string | null;
+}
+
+function isOurs(labels: Readonly<Record<string, string>> | undefined): boolean {
+  return Object.entries(ownershipLabels).every(([k, v]) => labels?.[k] === v);
+}
+
+const findConfig = Effect.gen(function* () {
+  const api = yield* CalicoApi;
+  return yield* api
+    .call((signal) => api.client.bgpConfigurations.get("default", { signal }))
+    .pipe(Effect.catchTag("NotFound", () => Effect.succeed(undefined)));
+});
+
+const findPeer = (name: string) =>
+  Effect.gen(function* () {
+    const api = yield* CalicoApi;
+    return yield* api
+      .call((signal) => api.client.bgpPeers.get(name, { signal }))
+      .pipe(Effect.catchTag("NotFound", () => Effect.succeed(undefined)));
+  });
+
+const createDefaultConfig = Effect.gen(function* () {
+  const api = yield* CalicoApi;
+  if ((yield* findConfig) !== undefined) return;
+  yield* api.call((signal) =>
+    api.client.bgpConfigurations.create(
+      {
+        apiVersion: "projectcalico.org/v3",
+        kind: "BGPConfiguration",
+        metadata: { name: "default", labels: { ...ownershipLabels } },
+        spec: { nodeToNodeMeshEnabled: true },
+      },
+      { signal },
+    ),
+  );
+});
+
+const deleteOurConfig = Effect.gen(function* () {
+  const api = yield* CalicoApi;
+  const config = yield* findConfig;
+  if (config === undefined || !isOurs(config.metadata.labels)) return;
+  yield* api
+    .call((signal) =>
+      api.client.bgpConfigurations.delete("default", {
+        signal,
+        ...(config.metadata.uid ? { uid: config.metadata.uid } : {}),
+      }),
+    )
+    .pipe(Effect.catchTag("NotFound", () => Effect.void));
+});
+
+/** Sets nodeToNodeMeshEnabled (null: remove the field, Calico's default "on"). */
+const setMesh = (enabled: boolean | null) =>
+  Effect.gen(function* () {
+    const api = yield* CalicoApi;
+    const config = yield* findConfig;
+    if (config === undefined) {
+      if (enabled !== false) return; // absent means the mesh is on
+      return yield* Effect.fail(
+        new WorkflowError(
+          "VerificationFailed",
+          "BGPConfiguration default disappeared during the run",
+        ),
+      );
+    }
+    if ((config.spec.nodeToNodeMeshEnabled ?? null) === enabled) return;
+    yield* api.call((signal) =>
+      api.client.bgpConfigurations.patch(
+        "default",
+        { spec: { nodeToNodeMeshEnabled: enabled } },
+        { signal },
+      ),
+    );
+  });
+
+const createPeer = (change: PlannedChange, from: "after" | "before") =>
+  Effect.gen(function* () {
+    const api = yield* CalicoApi;
+    const existing = yield* findPeer(change.name);
+    const wanted = change[from] as { spec: BgpPeer["spec"]; labels: Record<string, string> };
+    if (existing !== undefined) {
+      if (isOurs(existing.metadata.labels)) return;
+      return yield* Effect.fail(
+        new WorkflowError(
+          "PlanRefused",
+          `BGPPeer ${change.name} was created by someone else during the run: calicokit does not adopt it`,
+        ),
+      );
+    }
+    yield* api.call((signal) =>
+      api.client.bgpPeers.create(
+        {
+          apiVersion: "projectcalico.org/v3",
+          kind: "BGPPeer",
+          metadata: { name: change.name, labels: wanted.labels },
+          spec: wanted.spec,
+        },
+        { signal },
+      ),
+    );
+  });
+
+const deleteOurPeer = (name: string) =>
+  Effect.gen(function* () {
+    const api = yield* CalicoApi;
+    const existing = yield* findPeer(name);
+    if (existing === undefined || !isOurs(existing.metadata.labels)) return;
+    yield* api
+      .call((signal) =>
+        api.client.bgpPeers.delete(name, {
+          signal,
+          ...(existing.metadata.uid ? { uid: existing.metadata.uid } : {}),
+        }),
+      )
+      .pipe(Effect.catchTag("NotFound", () => Effect.void));
+  });
+
+/** Brings a node's route-reflector label and cluster ID to `marks` (small, 409-safe patches). */
+const markNode = (name: string, marks: NodeMarks) =>
+  Effect.gen(function* () {
+    const api = yield* CalicoApi;
+    const { key, value } = migrationDefaults.reflectorLabel;
+    if (marks.clusterId === null) {
+      yield* api.call((signal) =>
+        api.client.nodes.clearRouteReflector(name, { signal, labelKey: key }),
+      );
+    } else {
+      yield* api.call((signal) =>
+        api.client.nodes.setRouteReflector(name, {
+          signal,
+          clusterId: marks.clusterId as string,
+          label: { key, value: marks.label ?? value },
+        }),
+      );
+    }
+  });
+
+/** All of a step's node changes at once: reflectors are marked in one burst. */
+const markNodes = (changes: readonly PlannedChange[], to: "after" | "before") =>
+  Effect.forEach(changes, (c) => markNode(c.name, c[to] as unknown as NodeMarks), {
+    concurrency: "unbounded",
+    discard: true,
+  });
+
+const liveNodes = Effect.gen(function* () {
+  const api = yield* CalicoApi;
+  return yield* api.call(async (signal) => {
+    const nodes: SnapshotNode[] = [];
+    for await (const view of api.client.nodes.list({ signal })) {
+      nodes.push(snapshotNode(view, migrationDefaults.reflectorLabel.key));
+    }
+    return nodes;
+  });
+});
+
+function both(a: Verdict, b: Verdict): Verdict {
+  return {
+    done: a.done && b.done,
+    established: a.established + b.established,
+    wanted: a.wanted + b.wanted,
+    detail:
+      [a, b]
+        .filter((v) => !v.done)
+        .map((v) => v.detail)
+        .join("; ") || `${a.detail}; ${b.detail}`,
+  };
+}
+
+/** Up to three clients spread over zones: they confirm the reflectors' view from their side. */
+function sample(nodes: readonly SnapshotNode[]): SnapshotNode[] {
+  return chooseReflectors(nodes, 3, new Map());
+}
+
+/**
+ * The nodes a reflector check is about, read live: a node that joined since the plan is a client
+ * too (scenario 10), and a reflector that is gone or NotReady fails the step (scenario 11).
+ */
+function reflectorScope(
+  plan: MigrationPlan,
+  reflectorNames: readonly string[],
+  leavingAreClients: boolean,
+) {
+  return Effect.gen(function* () {
+    const nodes = yield* liveNodes;
+    const reflectors = reflectorNames.map((name) => nodes.find((n) => n.name === name));
+    const missing = reflectorNames.filter((_, i) => !reflectors[i]?.ready);
+    if (missing.length > 0) {
+      return yield* Effect.fail(
+        new WorkflowError(
+          "VerificationFailed",
+          `route reflector(s) ${missing.join(", ")} deleted or NotReady: the mesh must stay on`,
+        ),
+      );
+    }
+    // reflectors that are still marked but leave the set are neither clients nor counted
+    const leaving = new Set(leavingAreClients ? [] : plan.previousReflectors);
+    const clients = nodes.filter((n) => !reflectorNames.includes(n.name) && !leaving.has(n.name));
+    return { nodes, reflectors: reflectors as SnapshotNode[], clients };
+  });
+}
+
+function coverageCheck(
+  context: StepContext,
+  step: StepId,
+  reflectorNames: readonly string[],
+  options: {
+    readonly leavingAreClients?: boolean;
+    readonly extra?: (observed: readonly string[]) => (o: BgpObservation) => Verdict;
+  } = {},
+) {
+  return Effect.gen(function* () {
+    const { plan } = context;
+    const { reflectors, clients } = yield* reflectorScope(
+      plan,
+      reflectorNames,
+      options.leavingAreClients === true,
+    );
+    const sampled = sample(clients);
+    const observed = [...reflectors, ...sampled].map((n) => n.name);
+    const coverage = (o: BgpObservation) =>
+      reflectorCoverage(o, {
+        reflectors,
+        clients,
+        sampledClients: sampled,
+        families: plan.families,
+        min: Math.min(2, reflectors.length),
+      });
+    const more = options.extra?.(observed);
+    yield* observeUntil(
+      {
+        runId: plan.id,
+        nodes: observed,
+        timeoutMs: context.verifyTimeoutMs,
+        onProgress: (v) => context.progress(step, v),
+      },
+      more === undefined ? coverage : (o) => both(more(o), coverage(o)),
+    );
+  });
+}
+
+function meshCheck(
+  context: StepContext,
+  step: StepId,
+  members: (nodes: SnapshotNode[]) => SnapshotNode[],
+  alsoObserve: readonly string[],
+) {
+  return Effect.gen(function* () {
+    const { plan } = context;
+    const meshMembers = members(yield* liveNodes);
+    const observed: CheckedNode[] = [
+      ...meshMembers.filter((n) => alsoObserve.includes(n.name)),
+      ...sample(meshMembers.filter((n) => !alsoObserve.includes(n.name))),
+    ];
+    yield* observeUntil(
+      {
+        runId: plan.id,
+        nodes: observed.map((n) => n.name),
+        timeoutMs: context.verifyTimeoutMs,
+        onProgress: (v) => context.progress(step, v),
+      },
+      (o) => meshComplete(o, { observed, members: meshMembers, families: plan.families }),
+    );
+  });
+}
+
+/**
+ * Verifies the state the run started from after a rollback (scenario 20): the full mesh for a
+ * run that left the mesh, the previous reflectors' coverage otherwise.
+ */
+export function verifyRestored(context: StepContext): Effect.Effect<void, StepFailure, CalicoApi> {
+  const { plan } = context;
+  if (plan.from === "mesh") {
+    return meshCheck(context, "verify-final", (nodes) => nodes, []);
+  }
+  return coverageCheck(context, "verify-final", plan.previousReflectors);
+}
+
+/** The program of one step of `context.plan`. */
+export function stepProgram(id: StepId, context: StepContext): StepProgram {
+  const { plan } = context;
+  const changes = plan.changes.filter((c) => c.step === id);
+  const reflectorNames = plan.routeReflectors.map((r) => r.name);
+  switch (id) {
+    case "ensure-bgp-configuration":
+      return { apply: createDefaultConfig, compensate: deleteOurConfig };
+    case "create-peers":
+      return {
+        apply: Effect.forEach(changes, (c) => createPeer(c, "after"), { discard: true }),
+        compensate: Effect.forEach(changes, (c) => deleteOurPeer(c.name), { discard: true }),
+      };
+    case "delete-peers":
+      return {
+        apply: Effect.forEach(changes, (c) => deleteOurPeer(c.name), { discard: true }),
+        compensate: Effect.forEach(changes, (c) => createPeer(c, "before"), { discard: true }),
+      };
+    case "mark-route-reflectors":
+    case "unmark-route-reflectors":
+      return { apply: markNodes(changes, "after"), compensate: markNodes(changes, "before") };
+    case "disable-mesh":
+    case "enable-mesh": {
+      const change = changes[0];
+      const value = (c: PlannedChange | undefined, side: "before" | "after") =>
+        (c?.[side]?.nodeToNodeMeshEnabled ?? null) as boolean | null;
+      return {
+        apply: setMesh(value(change, "after")),
+        compensate: setMesh(value(change, "before")),
+      };
+    }
+    case "verify-sessions":
+      return { apply: coverageCheck(context, id, reflectorNames) };
+    case "verify-mesh-off":
+      return {
+        apply: coverageCheck(context, id, reflectorNames, {
+          extra: (observed) => (o) => meshGone(o, observed),
+        }),
+      };
+    case "verify-mesh-on":
+      return {
+        apply: meshCheck(
+          context,
+          id,
+          (nodes) => nodes.filter((n) => !plan.previousReflectors.includes(n.name)),
+          [],
+        ),
+      };
+    case "verify-final":
+      return plan.request.to === "mesh"
+        ? { apply: meshCheck(context, id, (nodes) => nodes, plan.previousReflectors) }
+        : { apply: coverageCheck(context, id, reflectorNames, { leavingAreClients: true }) };
+    case "approval":
+      return { apply: context.approval };
+  }
+}

@@ -1,0 +1,528 @@
+import { type BgpPeer, parseSelector } from "@calicokit/types";
+import type { ClusterSnapshot, SnapshotNode } from "./ClusterSnapshot.js";
+import { stepDefinitions } from "./internal/StepCatalog.js";
+import type {
+  ClusterTopology,
+  MigrationPlan,
+  PlannedChange,
+  PlannedReflector,
+  StepId,
+} from "./MigrationPlan.js";
+import { type MigrationRequest, migrationDefaults, ownershipLabels } from "./MigrationRequest.js";
+import { chooseReflectors } from "./ReflectorChoice.js";
+import { WorkflowError } from "./WorkflowError.js";
+
+/** The two BGPPeers of the documented procedure, under calicokit's default names. */
+export function reflectorPeers(): BgpPeer[] {
+  const { key } = migrationDefaults.reflectorLabel;
+  const peer = (name: string, nodeSelector: string): BgpPeer => ({
+    apiVersion: "projectcalico.org/v3",
+    kind: "BGPPeer",
+    metadata: { name, labels: { ...ownershipLabels } },
+    spec: { nodeSelector, peerSelector: `has(${key})` },
+  });
+  return [
+    peer(migrationDefaults.clientPeerName, `!has(${key})`),
+    peer(migrationDefaults.reflectorPeerName, `has(${key})`),
+  ];
+}
+
+function isOurs(peer: BgpPeer): boolean {
+  return Object.entries(ownershipLabels).every(([k, v]) => peer.metadata.labels?.[k] === v);
+}
+
+function meshEnabled(snapshot: ClusterSnapshot): boolean {
+  return snapshot.bgpConfiguration?.spec.nodeToNodeMeshEnabled ?? true;
+}
+
+/** A node is a route reflector for calico-node when it has a cluster ID. */
+function reflectorsOf(snapshot: ClusterSnapshot): SnapshotNode[] {
+  return snapshot.nodes.filter((n) => n.clusterId !== null);
+}
+
+/**
+ * Where the cluster stands: `mesh` (mesh on, no reflectors), `route-reflectors` (mesh off,
+ * reflectors that clients peer with), `half-way` (mesh on with reflectors or our peers),
+ * `custom` (mesh off without reflectors: peering is someone else's design), `bgp-off` (no node
+ * has a BGP address).
+ */
+export function classifyTopology(snapshot: ClusterSnapshot): ClusterTopology {
+  if (!snapshot.nodes.some((n) => n.ipv4 !== null || n.ipv6 !== null)) return "bgp-off";
+  const reflectors = reflectorsOf(snapshot);
+  const ourPeers = snapshot.peers.filter(isOurs);
+  if (meshEnabled(snapshot)) {
+    return reflectors.length === 0 && ourPeers.length === 0 ? "mesh" : "half-way";
+  }
+  if (reflectors.length === 0) return "custom";
+  const clients = snapshot.nodes.filter((n) => n.clusterId === null);
+  const served = clients.every((client) =>
+    snapshot.peers.some(
+      (p) =>
+        p.spec.peerSelector !== undefined &&
+        selects(p.spec.nodeSelector ?? "all()", client) &&
+        reflectors.some((rr) => selects(p.spec.peerSelector as string, rr)),
+    ),
+  );
+  return served ? "route-reflectors" : "custom";
+}
+
+function selects(selector: string, node: SnapshotNode): boolean {
+  return parseSelector(selector).matches(node.labels);
+}
+
+interface PlanContext {
+  readonly id: string;
+  readonly now: Date;
+}
+
+/**
+ * Turns a request and one reading of the cluster into a plan, or refuses with every reason
+ * (failures 3-5, 8, 11, 14, 17, 20, 22 of the safety notes). Pure: the same inputs give the
+ * same plan.
+ */
+export function planFromSnapshot(
+  snapshot: ClusterSnapshot,
+  request: MigrationRequest,
+  context: PlanContext,
+): MigrationPlan {
+  const from = classifyTopology(snapshot);
+  const refusals: string[] = [];
+  const warnings: string[] = [];
+  if (from === "bgp-off") {
+    refusals.push(
+      "no node has a BGP address (projectcalico.org/IPv4Address or IPv6Address): BGP is not in use (VXLAN-only, or Installation bgp: Disabled); there is nothing to migrate",
+    );
+  }
+  checkDuplicateAddresses(snapshot.nodes, refusals);
+  const foreign = snapshot.peers.filter((p) => !isOurs(p));
+  const external = foreign.filter((p) => p.spec.peerIP !== undefined);
+  if (external.length > 0) {
+    warnings.push(
+      `${external.length} BGPPeer(s) with a peerIP (ToR / external: ${external.map((p) => p.metadata.name).join(", ")}) are left untouched`,
+    );
+  }
+  const clusterId = request.clusterId ?? currentClusterId(snapshot) ?? migrationDefaults.clusterId;
+  const podsByNode = workloadPods(snapshot);
+
+  const builder = new PlanBuilder(snapshot);
+  let reflectors: SnapshotNode[] = [];
+  const previous = reflectorsOf(snapshot);
+  let to: ClusterTopology;
+  if (request.to === "mesh") {
+    to = "mesh";
+    planToMesh(snapshot, builder, previous);
+  } else {
+    to = "route-reflectors";
+    reflectors = pickReflectors(snapshot, request, podsByNode, refusals);
+    checkReflectorSet(snapshot, request, reflectors, previous, clusterId, refusals);
+    if (request.to === "route-reflectors") {
+      if (from === "custom") {
+        refusals.push(
+          "the node-to-node mesh is off and no route reflectors serve the clients: this cluster peers in its own way (custom); calicokit will not change it",
+        );
+      }
+      const extra = previous.filter((p) => !reflectors.some((r) => r.name === p.name));
+      if (extra.length > 0) {
+        refusals.push(
+          `nodes ${extra.map((n) => n.name).join(", ")} are route reflectors already but not in the requested set: use a reflector-set migration to change the set`,
+        );
+      }
+      planToReflectors(snapshot, builder, reflectors, clusterId, request, refusals);
+    } else {
+      if (from !== "route-reflectors") {
+        refusals.push(
+          `a reflector-set change needs a cluster on route reflectors; this one is ${from}: migrate to route reflectors first`,
+        );
+      }
+      planReflectorSet(snapshot, builder, reflectors, previous, clusterId);
+    }
+  }
+
+  if (refusals.length > 0) {
+    throw new WorkflowError(
+      "PlanRefused",
+      `calicokit refuses to plan this migration (${from} -> ${to})`,
+      {
+        reasons: refusals,
+      },
+    );
+  }
+  const plannedReflectors: PlannedReflector[] = reflectors.map((n) => ({
+    name: n.name,
+    zone: n.zone,
+    ipv4: n.ipv4,
+    ipv6: n.ipv6,
+    pods: podsByNode.get(n.name) ?? [],
+  }));
+  const gapNodes =
+    request.to === "mesh"
+      ? previous.map((n) => ({ name: n.name, why: "leaves the reflector role and joins the mesh" }))
+      : reflectors
+          .filter((n) => n.clusterId !== clusterId)
+          .map((n) => ({ name: n.name, why: "gets its cluster ID and leaves the mesh" }));
+  const expectedGaps =
+    builder.changes.length === 0
+      ? []
+      : gapNodes
+          .map(({ name, why }) => ({
+            node: name,
+            pods: podsByNode.get(name) ?? [],
+            // BIRD's connect delay plus the reflector restarting its client sessions (lab: 1.3-3.3 s)
+            seconds: 3,
+            why: `${name} ${why}: its own block and its view of the other nodes drop for about BIRD's connect delay`,
+          }))
+          .filter((gap) => gap.pods.length > 0);
+  for (const gap of expectedGaps) {
+    warnings.push(
+      `${gap.pods.length} pod(s) on ${gap.node} may lose routes for about ${gap.seconds} s (${gap.pods.slice(0, 5).join(", ")}${gap.pods.length > 5 ? ", ..." : ""}); choose reflector nodes without workloads to avoid it`,
+    );
+  }
+  const steps = builder.steps(request.requireApproval === true);
+  return {
+    id: context.id,
+    request,
+    clusterId,
+    from,
+    to,
+    nothingToDo: builder.changes.length === 0,
+    routeReflectors: plannedReflectors,
+    previousReflectors: previous.map((n) => n.name),
+    families: families(snapshot),
+    nodeCount: snapshot.nodes.length,
+    steps: builder.changes.length === 0 ? [] : steps,
+    changes: builder.changes,
+    warnings,
+    expectedGaps,
+    createdAt: context.now.toISOString(),
+  };
+}
+
+function currentClusterId(snapshot: ClusterSnapshot): string | undefined {
+  return reflectorsOf(snapshot)[0]?.clusterId ?? undefined;
+}
+
+function families(snapshot: ClusterSnapshot): ("v4" | "v6")[] {
+  const out: ("v4" | "v6")[] = [];
+  if (snapshot.nodes.some((n) => n.ipv4 !== null)) out.push("v4");
+  if (snapshot.nodes.some((n) => n.ipv6 !== null)) out.push("v6");
+  return out;
+}
+
+/** Running pods with their own network (hostNetwork pods do not use pod routes), by node. */
+function workloadPods(snapshot: ClusterSnapshot): Map<string, string[]> {
+  const byNode = new Map<string, string[]>();
+  for (const pod of snapshot.pods) {
+    if (pod.hostNetwork || pod.phase === "Succeeded" || pod.phase === "Failed") continue;
+    byNode.set(pod.node, [...(byNode.get(pod.node) ?? []), `${pod.namespace}/${pod.name}`]);
+  }
+  return byNode;
+}
+
+function checkDuplicateAddresses(nodes: readonly SnapshotNode[], refusals: string[]) {
+  for (const family of ["ipv4", "ipv6"] as const) {
+    const seen = new Map<string, string>();
+    for (const node of nodes) {
+      const address = node[family];
+      if (address === null) continue;
+      const other = seen.get(address);
+      if (other !== undefined) {
+        refusals.push(
+          `nodes ${other} and ${node.name} both have BGP address ${address} (projectcalico.org/${family === "ipv4" ? "IPv4" : "IPv6"}Address): fix the autodetection (IP_AUTODETECTION_METHOD) first`,
+        );
+      }
+      seen.set(address, node.name);
+    }
+  }
+}
+
+function pickReflectors(
+  snapshot: ClusterSnapshot,
+  request: MigrationRequest,
+  podsByNode: ReadonlyMap<string, string[]>,
+  refusals: string[],
+): SnapshotNode[] {
+  if (request.rrNodes !== undefined) {
+    const picked: SnapshotNode[] = [];
+    for (const name of request.rrNodes) {
+      const node = snapshot.nodes.find((n) => n.name === name);
+      if (node === undefined) {
+        refusals.push(`rrNodes: node ${name} does not exist`);
+      } else if (!node.ready) {
+        refusals.push(`rrNodes: node ${name} is NotReady`);
+      } else if (node.ipv4 === null && node.ipv6 === null) {
+        refusals.push(`rrNodes: node ${name} has no BGP address (is calico-node running there?)`);
+      } else {
+        picked.push(node);
+      }
+    }
+    return picked;
+  }
+  const count = request.rrCount ?? 0;
+  const counts = new Map([...podsByNode].map(([node, pods]) => [node, pods.length]));
+  const picked = chooseReflectors(snapshot.nodes, count, counts);
+  if (picked.length < count) {
+    refusals.push(
+      `rrCount: ${count} route reflectors asked for, only ${picked.length} Ready BGP nodes exist`,
+    );
+  }
+  return picked;
+}
+
+function checkReflectorSet(
+  snapshot: ClusterSnapshot,
+  request: MigrationRequest,
+  reflectors: readonly SnapshotNode[],
+  previous: readonly SnapshotNode[],
+  clusterId: string,
+  refusals: string[],
+) {
+  if (reflectors.length < 2 && request.allowSingleReflector !== true) {
+    refusals.push(
+      `${reflectors.length} route reflector(s): a single reflector is a single point of failure; use at least 2 (prefer 3), or set allowSingleReflector`,
+    );
+  }
+  const zones = new Set(reflectors.map((n) => n.zone ?? ""));
+  if (reflectors.length >= 2 && zones.size < 2 && request.allowSingleZone !== true) {
+    refusals.push(
+      `all route reflectors are in one zone (${[...zones][0] || "no topology.kubernetes.io/zone label"}): a zone outage takes every reflector; spread them, or set allowSingleZone`,
+    );
+  }
+  if (reflectors.length >= snapshot.nodes.length && snapshot.nodes.length > 0) {
+    refusals.push("every node would be a route reflector: leave at least one client");
+  }
+  const clients = snapshot.nodes.filter((n) => !reflectors.some((r) => r.name === n.name));
+  const asOf = (n: SnapshotNode) => n.asNumber ?? "global";
+  const reflectorAs = new Set(reflectors.map(asOf));
+  const mixed = clients.filter((c) => !reflectorAs.has(asOf(c)) || reflectorAs.size > 1);
+  if (mixed.length > 0) {
+    refusals.push(
+      `AS numbers differ between reflectors and clients (${mixed
+        .map((n) => n.name)
+        .slice(0, 5)
+        .join(
+          ", ",
+        )}): route reflection needs one AS; make AS changes separately, never mixed with a topology change`,
+    );
+  }
+  const otherIds = previous.filter((n) => n.clusterId !== clusterId);
+  if (otherIds.length > 0) {
+    refusals.push(
+      `nodes ${otherIds.map((n) => `${n.name} (${n.clusterId})`).join(", ")} have another cluster ID than ${clusterId}: one shared ID needs every client to peer with every reflector; align the IDs first`,
+    );
+  }
+  for (const wanted of reflectorPeers()) {
+    const existing = snapshot.peers.find((p) => p.metadata.name === wanted.metadata.name);
+    if (existing !== undefined && !isOurs(existing)) {
+      refusals.push(
+        `BGPPeer ${wanted.metadata.name} exists and is not calicokit's (no ${Object.keys(ownershipLabels)[0]}=calicokit label): calicokit does not adopt or overwrite it; rename or remove it, or label it if it is the same design`,
+      );
+    }
+  }
+}
+
+/** Accumulates changes in step order. */
+class PlanBuilder {
+  readonly changes: PlannedChange[] = [];
+
+  constructor(private readonly snapshot: ClusterSnapshot) {}
+
+  add(change: PlannedChange) {
+    this.changes.push(change);
+  }
+
+  markNodes(step: StepId, nodes: readonly SnapshotNode[], clusterId: string | null, why: string) {
+    const { key, value } = migrationDefaults.reflectorLabel;
+    const label = clusterId === null ? null : value;
+    for (const node of nodes) {
+      if (node.reflectorLabel === label && node.clusterId === clusterId) continue;
+      this.add({
+        step,
+        kind: "Node",
+        name: node.name,
+        action: "patch",
+        resourceVersion: node.resourceVersion,
+        before: { label: node.reflectorLabel, clusterId: node.clusterId },
+        after: { label, clusterId },
+        why: `${why} (label ${key}${label === null ? " removed" : `=${label}`}, RouteReflectorClusterID ${clusterId ?? "removed"})`,
+      });
+    }
+  }
+
+  setMesh(step: StepId, enabled: boolean, why: string) {
+    const config = this.snapshot.bgpConfiguration;
+    const current = config?.spec.nodeToNodeMeshEnabled;
+    if ((current ?? true) === enabled) return;
+    this.add({
+      step,
+      kind: "BGPConfiguration",
+      name: "default",
+      action: "patch",
+      resourceVersion: config?.metadata.resourceVersion ?? null,
+      before: { nodeToNodeMeshEnabled: current ?? null },
+      after: { nodeToNodeMeshEnabled: enabled },
+      why,
+    });
+  }
+
+  steps(approval: boolean) {
+    const used = new Set(this.changes.map((c) => c.step));
+    return stepDefinitions
+      .filter((d) => used.has(d.id) || d.whenPlanned?.(used, approval) === true)
+      .map(({ id, title, why }) => ({ id, title, why }));
+  }
+}
+
+function planToReflectors(
+  snapshot: ClusterSnapshot,
+  builder: PlanBuilder,
+  reflectors: readonly SnapshotNode[],
+  clusterId: string,
+  request: MigrationRequest,
+  refusals: string[],
+) {
+  if (snapshot.bgpConfiguration === null) {
+    builder.add({
+      step: "ensure-bgp-configuration",
+      kind: "BGPConfiguration",
+      name: "default",
+      action: "create",
+      resourceVersion: null,
+      before: null,
+      after: { nodeToNodeMeshEnabled: true },
+      why: "BGPConfiguration default does not exist: create it with the mesh explicitly on, so turning it off later is one small patch",
+    });
+  }
+  for (const peer of reflectorPeers()) {
+    const existing = snapshot.peers.find((p) => p.metadata.name === peer.metadata.name);
+    if (existing !== undefined && isOurs(existing)) continue;
+    builder.add({
+      step: "create-peers",
+      kind: "BGPPeer",
+      name: peer.metadata.name as string,
+      action: "create",
+      resourceVersion: null,
+      before: null,
+      after: { spec: peer.spec, labels: peer.metadata.labels },
+      why:
+        peer.metadata.name === migrationDefaults.clientPeerName
+          ? "every client peers with every route reflector (selects nothing until reflectors are labelled)"
+          : "the route reflectors peer with each other",
+    });
+  }
+  builder.markNodes(
+    "mark-route-reflectors",
+    reflectors,
+    clusterId,
+    "becomes a route reflector; all reflectors are marked in one burst, which measured the shortest gaps",
+  );
+  builder.setMesh(
+    "disable-mesh",
+    false,
+    "turn the node-to-node mesh off once every client has Established sessions to the reflectors",
+  );
+  if (request.requireApproval === true && !builder.changes.some((c) => c.step === "disable-mesh")) {
+    refusals.push(
+      "requireApproval: the mesh is already off, so there is no mesh disable to approve",
+    );
+  }
+}
+
+function planToMesh(
+  snapshot: ClusterSnapshot,
+  builder: PlanBuilder,
+  previous: readonly SnapshotNode[],
+) {
+  builder.setMesh(
+    "enable-mesh",
+    true,
+    "turn the node-to-node mesh back on while the reflectors still serve",
+  );
+  builder.markNodes(
+    "unmark-route-reflectors",
+    previous,
+    null,
+    "stops being a route reflector and joins the mesh",
+  );
+  for (const peer of snapshot.peers.filter(isOurs)) {
+    builder.add({
+      step: "delete-peers",
+      kind: "BGPPeer",
+      name: peer.metadata.name as string,
+      action: "delete",
+      resourceVersion: peer.metadata.resourceVersion ?? null,
+      before: { spec: peer.spec, labels: peer.metadata.labels ?? {} },
+      after: null,
+      why: "calicokit's route-reflector peering is no longer needed (other BGPPeers are left alone)",
+    });
+  }
+}
+
+function planReflectorSet(
+  _snapshot: ClusterSnapshot,
+  builder: PlanBuilder,
+  reflectors: readonly SnapshotNode[],
+  previous: readonly SnapshotNode[],
+  clusterId: string,
+) {
+  builder.markNodes(
+    "mark-route-reflectors",
+    reflectors,
+    clusterId,
+    "joins the reflector set before any reflector leaves, so clients keep >= 2 reflectors",
+  );
+  builder.markNodes(
+    "unmark-route-reflectors",
+    previous.filter((p) => !reflectors.some((r) => r.name === p.name)),
+    null,
+    "leaves the reflector set once clients are Established to the new reflectors",
+  );
+}
+
+/**
+ * What changed since the plan was made (R6): each planned change's object no longer in the
+ * state the plan saw, and planned reflectors that are gone or NotReady. Empty: still current.
+ */
+export function planDrift(snapshot: ClusterSnapshot, plan: MigrationPlan): string[] {
+  const drift: string[] = [];
+  for (const change of plan.changes) {
+    const live = liveState(snapshot, change);
+    if (JSON.stringify(live) !== JSON.stringify(expectedBefore(change))) {
+      drift.push(
+        `${change.kind} ${change.name}: planned against ${JSON.stringify(change.before)} (resourceVersion ${change.resourceVersion ?? "none"}), now ${JSON.stringify(live)}`,
+      );
+    }
+  }
+  for (const rr of plan.routeReflectors) {
+    const node = snapshot.nodes.find((n) => n.name === rr.name);
+    if (node === undefined || !node.ready) {
+      drift.push(`route reflector ${rr.name} is ${node === undefined ? "gone" : "NotReady"}`);
+    }
+  }
+  return drift;
+}
+
+// The part of `before` a drift check compares (a peer is compared by existence and ownership).
+function expectedBefore(change: PlannedChange): unknown {
+  if (change.kind === "BGPPeer") return change.before === null ? null : "ours";
+  return change.before;
+}
+
+function liveState(snapshot: ClusterSnapshot, change: PlannedChange): unknown {
+  switch (change.kind) {
+    case "Node": {
+      const node = snapshot.nodes.find((n) => n.name === change.name);
+      return node === undefined
+        ? "absent"
+        : { label: node.reflectorLabel, clusterId: node.clusterId };
+    }
+    case "BGPPeer": {
+      const peer = snapshot.peers.find((p) => p.metadata.name === change.name);
+      return peer === undefined ? null : isOurs(peer) ? "ours" : "someone else's";
+    }
+    case "BGPConfiguration": {
+      const config = snapshot.bgpConfiguration;
+      if (change.action === "create") return config === null ? null : "exists";
+      return { nodeToNodeMeshEnabled: config?.spec.nodeToNodeMeshEnabled ?? null };
+    }
+  }
+}

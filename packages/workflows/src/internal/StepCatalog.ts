@@ -1,0 +1,112 @@
+import type { StepId } from "../MigrationPlan.js";
+
+/** What a step is, why it is there, what can go wrong and what undoes it: the runbook's source. */
+export interface StepDefinition {
+  readonly id: StepId;
+  readonly title: string;
+  readonly why: string;
+  readonly risk: string;
+  readonly undo: string;
+  /** For steps without object changes (verification, approval): whether the plan needs them. */
+  readonly whenPlanned?: (changed: ReadonlySet<StepId>, approval: boolean) => boolean;
+}
+
+/** Every step, in the order a run executes them (each migration uses a subsequence). */
+export const stepDefinitions: readonly StepDefinition[] = [
+  {
+    id: "ensure-bgp-configuration",
+    title: "create BGPConfiguration default with the mesh explicitly on",
+    why: "Calico runs the mesh by default when BGPConfiguration default is absent; making it explicit turns the later mesh switch into one small patch",
+    risk: "none for traffic (the mesh stays on)",
+    undo: "delete the BGPConfiguration calicokit created",
+  },
+  {
+    id: "create-peers",
+    title: "create the BGPPeers clients -> reflectors and reflector <-> reflector",
+    why: "the peerings exist before any node becomes a reflector, so sessions form as soon as reflectors are marked",
+    risk: "a foreign BGPPeer with the same name is never adopted: the step fails and rolls back",
+    undo: "delete the BGPPeers calicokit created (by uid, only with its ownership labels)",
+  },
+  {
+    id: "enable-mesh",
+    title: "turn the node-to-node mesh back on",
+    why: "clients re-form the mesh while the reflectors still serve them, so no client loses a route",
+    risk: "a node whose BIRD does not follow keeps only its reflector sessions; verify-mesh-on catches it",
+    undo: "turn the mesh off again",
+  },
+  {
+    id: "verify-mesh-on",
+    title: "wait until the clients' mesh sessions are Established",
+    why: "each node's own BGP state (CalicoNodeStatus), not the API object, says the mesh is back (failure 6)",
+    risk: "times out if a node's BIRD does not re-form the mesh: the run rolls back",
+    undo: "nothing to undo (read-only)",
+    whenPlanned: (changed) => changed.has("enable-mesh"),
+  },
+  {
+    id: "mark-route-reflectors",
+    title: "label the route reflectors and set their cluster ID, all in one burst",
+    why: "a cluster ID takes the node out of the mesh at once; marking every reflector together measured the shortest gaps",
+    risk: "each reflector's own routes drop for about BIRD's connect delay (1-3 s): pods on it feel it",
+    undo: "restore each node's previous label and cluster-ID annotation (journalled)",
+  },
+  {
+    id: "verify-sessions",
+    title: "wait until every client is Established to at least two reflectors, per address family",
+    why: "disabling the mesh before replacement sessions are up black-holes pod traffic (failure 1)",
+    risk: "times out when a reflector's BIRD is down or TCP/179 is blocked: the mesh stays on and the run rolls back",
+    undo: "nothing to undo (read-only); the temporary CalicoNodeStatus objects are deleted",
+    whenPlanned: (changed) => changed.has("mark-route-reflectors"),
+  },
+  {
+    id: "approval",
+    title: "wait for approval before the mesh is disabled",
+    why: "the mesh switch is the one step that can black-hole traffic cluster-wide (R9)",
+    risk: "none while waiting; a cancel rolls back",
+    undo: "nothing to undo",
+    whenPlanned: (changed, approval) => approval && changed.has("disable-mesh"),
+  },
+  {
+    id: "disable-mesh",
+    title: "turn the node-to-node mesh off",
+    why: "every client is Established to the reflectors, so the mesh sessions are redundant",
+    risk: "a node whose BIRD does not follow keeps mesh sessions; verify-mesh-off catches it",
+    undo: "restore nodeToNodeMeshEnabled to its previous value",
+  },
+  {
+    id: "verify-mesh-off",
+    title: "wait until no node has a mesh session and clients still reach two reflectors",
+    why: "each node's actual peer list must follow the switch (failures 6, 7)",
+    risk: "times out if a node keeps its mesh sessions or loses its reflectors: the run rolls back",
+    undo: "nothing to undo (read-only)",
+    whenPlanned: (changed) => changed.has("disable-mesh"),
+  },
+  {
+    id: "unmark-route-reflectors",
+    title: "remove the route-reflector label and cluster ID from the leaving reflectors",
+    why: "without a cluster ID the node joins the mesh (or stops serving the new reflector set)",
+    risk: "the node's own routes drop for about BIRD's connect delay while its sessions change",
+    undo: "restore the node's label and cluster-ID annotation",
+  },
+  {
+    id: "verify-final",
+    title: "verify the final BGP state from the nodes themselves",
+    why: "the end state is proven from BIRD's sessions, not from the API objects",
+    risk: "times out if a node does not follow: the run rolls back",
+    undo: "nothing to undo (read-only)",
+    whenPlanned: (changed) => changed.has("unmark-route-reflectors"),
+  },
+  {
+    id: "delete-peers",
+    title: "delete calicokit's route-reflector BGPPeers",
+    why: "they select no reflector any more; other BGPPeers are left alone",
+    risk: "none: no node is a reflector any more",
+    undo: "recreate them as they were (journalled spec and labels)",
+  },
+];
+
+/** The definition of one step. */
+export function stepDefinition(id: StepId): StepDefinition {
+  const found = stepDefinitions.find((d) => d.id === id);
+  if (found === undefined) throw new Error(`unknown step ${id}`);
+  return found;
+}
