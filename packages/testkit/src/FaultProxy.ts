@@ -7,6 +7,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 export type FaultAction =
   /** Wait, then pass the request through. */
   | { readonly kind: "delay"; readonly ms: number }
+  /**
+   * Hold the request, not yet forwarded, until the test calls `release()` on the injected rule;
+   * then pass it through. With `reached()` this orders a race without guessing at times.
+   */
+  | { readonly kind: "hold" }
   /** Answer with a Kubernetes Status of this code without forwarding (429 adds Retry-After). */
   | { readonly kind: "respond"; readonly status: number; readonly retryAfterSeconds?: number }
   /** Forward and let the server commit, then answer 500 (or `status`): an ambiguous failure. */
@@ -28,10 +33,17 @@ export interface FaultRule {
   readonly action: FaultAction;
 }
 
-/** A rule once injected: how many requests it has hit. */
+/** A rule once injected: how many requests it has hit, and the barrier it can be. */
 export interface InjectedFault {
   readonly rule: FaultRule;
   readonly hits: number;
+  /**
+   * Resolves once `count` (default 1) requests have hit the rule; for a `hold` rule, once they
+   * are held. Resolves at once if they already have.
+   */
+  reached(count?: number): Promise<void>;
+  /** Lets the requests a `hold` rule holds go on, and the later ones it matches pass at once. */
+  release(): void;
 }
 
 /** One request seen by the proxy, and what it did with it. */
@@ -73,6 +85,33 @@ function statusBody(code: number, retryAfterSeconds?: number): string {
   });
 }
 
+/** An injected rule's state: its hits, who waits for them, and its `hold` gate. */
+class RuleEntry {
+  readonly match: RegExp;
+  hits = 0;
+  readonly released: Promise<void>;
+  release: () => void = () => {};
+  private waiters: { count: number; resolve: () => void }[] = [];
+
+  constructor(readonly rule: FaultRule) {
+    this.match = pathMatcher(rule.path);
+    this.released = new Promise((resolve) => {
+      this.release = resolve;
+    });
+  }
+
+  reached(count: number): Promise<void> {
+    if (this.hits >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ count, resolve }));
+  }
+
+  notifyReached(): void {
+    const due = this.waiters.filter((w) => this.hits >= w.count);
+    this.waiters = this.waiters.filter((w) => this.hits < w.count);
+    for (const w of due) w.resolve();
+  }
+}
+
 function pathMatcher(pattern: string | RegExp): RegExp {
   if (pattern instanceof RegExp) return pattern;
   const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*");
@@ -82,7 +121,8 @@ function pathMatcher(pattern: string | RegExp): RegExp {
 /**
  * Starts a plain-HTTP proxy on loopback in front of an API server that applies scripted faults:
  * delays, 429 with Retry-After, 5xx, a write that commits and then answers 500, connection
- * resets and cut watch streams. Rules are consumed in order of injection.
+ * resets, cut watch streams, and requests held until the test releases them. Rules are consumed
+ * in order of injection.
  *
  * @example
  * ```ts
@@ -102,7 +142,7 @@ export async function startFaultProxy(input: {
       ? new https.Agent({ keepAlive: true, ...(input.caData ? { ca: input.caData } : {}) })
       : new http.Agent({ keepAlive: true });
   const transport = target.protocol === "https:" ? https : http;
-  const rules: { rule: FaultRule; match: RegExp; hits: number }[] = [];
+  const rules: RuleEntry[] = [];
   const requests: ProxiedRequest[] = [];
 
   const takeRule = (method: string, path: string, watch: boolean) => {
@@ -114,21 +154,28 @@ export async function startFaultProxy(input: {
         r.match.test(path),
     );
     if (entry) entry.hits++;
-    return entry?.rule.action;
+    return entry;
   };
 
   const server = http.createServer(async (req, res) => {
     const method = req.method ?? "GET";
     const url = new URL(req.url ?? "/", "http://proxy");
     const watch = url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1";
-    const action = takeRule(method, url.pathname, watch);
+    const entry = takeRule(method, url.pathname, watch);
+    const action = entry?.rule.action;
     const record: { -readonly [K in keyof ProxiedRequest]: ProxiedRequest[K] } = {
       method,
       path: url.pathname + url.search,
     };
     if (action) record.fault = action.kind;
     requests.push(record);
+    entry?.notifyReached();
 
+    if (action?.kind === "hold") {
+      await entry?.released;
+      // stop() while held: the client is gone, nothing to forward
+      if (req.socket.destroyed) return;
+    }
     if (action?.kind === "reset") {
       req.socket.destroy();
       return;
@@ -209,13 +256,15 @@ export async function startFaultProxy(input: {
     url: `http://127.0.0.1:${port}`,
     requests,
     inject(rule) {
-      const entry = { rule, match: pathMatcher(rule.path), hits: 0 };
+      const entry = new RuleEntry(rule);
       rules.push(entry);
       return {
         rule,
         get hits() {
           return entry.hits;
         },
+        reached: (count = 1) => entry.reached(count),
+        release: () => entry.release(),
       };
     },
     clear() {
@@ -223,6 +272,7 @@ export async function startFaultProxy(input: {
     },
     async stop() {
       server.closeAllConnections();
+      for (const entry of rules) entry.release();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       agent.destroy();
     },

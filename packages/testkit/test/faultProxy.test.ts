@@ -85,6 +85,24 @@ describe("fault proxy in front of the real apiserver", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 
+  it("holds a request at a barrier, unforwarded, until the test releases it", async () => {
+    const name = unique();
+    const barrier = proxy.inject({ method: "POST", path: peers, action: { kind: "hold" } });
+    let answered = false;
+    const held = api.request({ method: "POST", path: peers, body: peer(name) }).then((res) => {
+      answered = true;
+      return res;
+    });
+    await barrier.reached();
+    expect((await direct.request({ method: "GET", path: `${peers}/${name}` })).status).toBe(404);
+    expect(answered).toBe(false);
+    barrier.release();
+    expect((await held).status).toBe(201);
+    expect(barrier.hits).toBe(1);
+    // reached() of a count already hit resolves at once
+    await barrier.reached(1);
+  });
+
   it("cuts a watch stream after the scripted number of events", async () => {
     const names = [unique(), unique(), unique()];
     for (const name of names) {
