@@ -23,7 +23,7 @@ export CALICOKIT_TOOLS_BIN := $(BIN)
 export TURBO_TELEMETRY_DISABLED := 1
 export DO_NOT_TRACK := 1
 
-.PHONY: help bootstrap test test-unit lint typecheck build bench demo control-plane clean system-packages
+.PHONY: help bootstrap test test-unit lint typecheck build bench demo control-plane clean system-packages install
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -56,8 +56,19 @@ bootstrap: $(DEPS_STAMP) $(GO_TOOLS) system-packages ## install the whole toolch
 lint: $(DEPS_STAMP) ## biome lint + format check
 	biome check .
 
-build: $(DEPS_STAMP) ## compile every package (tsc -b through turbo)
+CLI_BUNDLE := $(ROOT)/apps/cli/dist/bundle/calicokit.js
+PREFIX ?= /usr/local
+
+build: $(DEPS_STAMP) ## compile every package (tsc -b through turbo) and write ./bin/calicokit
 	turbo run build --output-logs=errors-only
+	@mkdir -p bin
+	@printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' "$(NODE)" "$(CLI_BUNDLE)" > bin/calicokit
+	@chmod +x bin/calicokit
+
+install: build ## put calicokit and kubectl-calicokit (kubectl calicokit ...) on PATH, in $(PREFIX)/bin
+	install -d $(PREFIX)/bin
+	install -m 755 bin/calicokit $(PREFIX)/bin/calicokit
+	install -m 755 bin/calicokit $(PREFIX)/bin/kubectl-calicokit
 
 typecheck: $(DEPS_STAMP) ## typecheck sources and tests
 	turbo run typecheck --output-logs=errors-only
