@@ -1,10 +1,12 @@
 import {
+  type CalicoNode,
   type CalicoNodeRead,
   calicoNodeAnnotations,
   calicoNodeFromKubernetes,
   isRouteReflectorClusterId,
   type KubernetesNode,
   KubernetesNodeSchema,
+  kubernetesNodeFieldsFromCalico,
 } from "@calicokit/types";
 import { PatchStrategy } from "@kubernetes/client-node";
 import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
@@ -142,6 +144,29 @@ export class NodeClient {
       labels: { [options.labelKey ?? calicoNodeAnnotations.routeReflectorClusterID]: null },
       annotations: { [calicoNodeAnnotations.routeReflectorClusterID]: null },
     });
+  }
+
+  /**
+   * Applies a projectcalico.org/v3 Node as `calicoctl apply` does with the Kubernetes datastore:
+   * only the Calico annotations of the core Node change (the Calico view's own labels travel in
+   * `projectcalico.org/labels`; the core Node's labels are never touched), in one merge patch
+   * guarded by the resourceVersion and retried on 409. No write when nothing differs. The
+   * result's `warnings` include label changes Calico would ignore.
+   *
+   * @example
+   * ```ts
+   * const { node } = await client.nodes.get("node-1")
+   * const bgp = { ...node.spec.bgp, routeReflectorClusterID: "244.0.0.1" }
+   * await client.nodes.applyCalicoNode({ ...node, spec: { ...node.spec, bgp } })
+   * ```
+   */
+  async applyCalicoNode(node: CalicoNode, options: WriteOptions = {}): Promise<NodeView> {
+    const { annotations, warnings } = kubernetesNodeFieldsFromCalico(node);
+    const applied = await this.patchOwnFields(node.metadata.name, options, {
+      labels: {},
+      annotations,
+    });
+    return { ...applied, warnings: [...warnings, ...applied.warnings] };
   }
 
   private async patchOwnFields(
