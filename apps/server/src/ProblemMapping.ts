@@ -1,5 +1,6 @@
 import { type AnyCalicoClientError, CalicoClientError } from "@calicokit/client";
 import { HttpProblem } from "./HttpProblem.js";
+import { WorkflowError } from "./internal/Workflows.js";
 
 /**
  * The HTTP answer for a failed cluster call. The service calls the cluster with its own
@@ -50,6 +51,46 @@ export function clusterProblem(error: CalicoClientError | AnyCalicoClientError):
 }
 
 /**
+ * The HTTP answer for a failed workflow call. A run's own outcome (rolled back, verification
+ * failed) is not an HTTP error: the routes answer those with the run's record instead.
+ *
+ * @example
+ * ```ts
+ * import { WorkflowError } from "@calicokit/workflows"
+ * import { workflowProblem } from "@calicokit/server"
+ * console.log(workflowProblem(new WorkflowError("LockHeld", "held")).status) // 409
+ * ```
+ */
+export function workflowProblem(error: WorkflowError): HttpProblem {
+  const extras = {
+    hint: error.hint,
+    ...(error.reasons.length === 0 ? {} : { reasons: error.reasons }),
+    ...(error.runId === undefined ? {} : { runId: error.runId }),
+    ...(error.holder === undefined ? {} : { holder: error.holder }),
+  };
+  const options = { cause: error };
+  switch (error._tag) {
+    case "InvalidRequest":
+      return new HttpProblem("invalid-request", error.detail, extras, options);
+    case "PlanRefused":
+      return new HttpProblem("plan-refused", error.detail, extras, options);
+    case "StalePlan":
+      return new HttpProblem("stale-plan", error.detail, extras, options);
+    case "LockHeld":
+      return new HttpProblem("lock-held", error.detail, extras, options);
+    case "NotFound":
+      return new HttpProblem("not-found", error.detail, extras, options);
+    case "Api":
+      return error.cause instanceof CalicoClientError
+        ? clusterProblem(error.cause)
+        : new HttpProblem("cluster-error", error.detail, extras, options);
+    default:
+      // VerificationFailed, RolledBack, RollbackFailed, Cancelled: outcomes of a run
+      return new HttpProblem("conflict", error.detail, extras, options);
+  }
+}
+
+/**
  * Any thrown value as an HTTP problem: HttpProblem as is, cluster errors mapped, anything else
  * a 500 whose detail says nothing internal.
  *
@@ -62,6 +103,7 @@ export function clusterProblem(error: CalicoClientError | AnyCalicoClientError):
 export function toHttpProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (error instanceof CalicoClientError) return clusterProblem(error);
+  if (error instanceof WorkflowError) return workflowProblem(error);
   return new HttpProblem(
     "internal",
     "the server failed to handle the request; its log says why",

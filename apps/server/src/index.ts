@@ -7,6 +7,7 @@ export {
   migrationsResource,
   type Permission,
 } from "./ClusterAuth.js";
+export { EventFeeds } from "./EventFeeds.js";
 export {
   HttpProblem,
   type HttpProblemTag,
@@ -14,10 +15,19 @@ export {
   type ProblemDocument,
   problemType,
 } from "./HttpProblem.js";
+export {
+  type ClaimedKey,
+  type IdempotencyKeyOptions,
+  IdempotencyKeys,
+  idempotencyLabels,
+  type KeyClaim,
+} from "./IdempotencyKeys.js";
 export { jsonLogger, type LogFields, type Logger, redact } from "./Logger.js";
 export { Metrics } from "./Metrics.js";
-export { clusterProblem, toHttpProblem } from "./ProblemMapping.js";
+export { planPermissions } from "./PlanPermissions.js";
+export { clusterProblem, toHttpProblem, workflowProblem } from "./ProblemMapping.js";
 export { ProblemSchema, problemResponses } from "./ProblemSchema.js";
+export { RunSupervisor, type RunSupervisorOptions } from "./RunSupervisor.js";
 export { openApiInfo, registerDocsRoutes } from "./routes/DocsRoutes.js";
 export { registerHealthRoutes } from "./routes/HealthRoutes.js";
 export {

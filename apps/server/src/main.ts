@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { HttpProblem } from "./HttpProblem.js";
 import { toHttpProblem } from "./ProblemMapping.js";
+import { migrationModule } from "./routes/MigrationRoutes.js";
 import { startServer } from "./Server.js";
 import { parseServerArgs, serverUsage } from "./ServerOptions.js";
 
@@ -10,7 +11,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(serverUsage);
     return 0;
   }
-  const server = await startServer(parseServerArgs(argv));
+  const server = await startServer(parseServerArgs(argv), { modules: [migrationModule()] });
   await new Promise<void>((resolve) => {
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);

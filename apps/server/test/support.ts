@@ -148,3 +148,67 @@ export async function caller(
 export function migrationRights(...verbs: string[]): PolicyRule {
   return { apiGroups: ["calicokit.io"], resources: ["migrations"], verbs };
 }
+
+/** One Server-Sent Event as received. */
+export interface ReceivedEvent {
+  readonly id: string | undefined;
+  readonly event: string;
+  readonly data: string;
+}
+
+/**
+ * Reads an event stream until `until` says stop or the stream ends; parses frames as the SSE
+ * spec does (id, event, data lines; comments ignored).
+ */
+export async function readEvents(
+  url: string,
+  token: string,
+  options: { readonly lastEventId?: number; readonly until?: (e: ReceivedEvent) => boolean } = {},
+): Promise<ReceivedEvent[]> {
+  const controller = new AbortController();
+  const res = await fetch(url, {
+    signal: controller.signal,
+    headers: {
+      authorization: `Bearer ${token}`,
+      accept: "text/event-stream",
+      ...(options.lastEventId === undefined
+        ? {}
+        : { "last-event-id": String(options.lastEventId) }),
+    },
+  });
+  if (res.status !== 200 || res.body === null) {
+    throw new Error(`events: HTTP ${res.status} ${await res.text()}`);
+  }
+  const events: ReceivedEvent[] = [];
+  const decoder = new TextDecoder();
+  let buffer = "";
+  try {
+    for await (const chunk of res.body) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      let end = buffer.indexOf("\n\n");
+      while (end >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        end = buffer.indexOf("\n\n");
+        let id: string | undefined;
+        let event = "message";
+        const data: string[] = [];
+        for (const line of frame.split("\n")) {
+          if (line.startsWith(":")) continue;
+          const [field, ...rest] = line.split(":");
+          const value = rest.join(":").replace(/^ /, "");
+          if (field === "id") id = value;
+          else if (field === "event") event = value;
+          else if (field === "data") data.push(value);
+        }
+        if (data.length === 0) continue;
+        const received = { id, event, data: data.join("\n") };
+        events.push(received);
+        if (options.until?.(received)) return events;
+      }
+    }
+    return events;
+  } finally {
+    controller.abort();
+  }
+}
