@@ -364,21 +364,14 @@ export function applyPlanEffect(
 ): Effect.Effect<MigrationRecord, Failure, CalicoApi> {
   return Effect.gen(function* () {
     const journal = new MigrationJournal(settings.namespace);
+    if (plan.nothingToDo) return yield* alreadyThere(plan, settings);
     return yield* withLock(settings, plan.id, (lost) =>
       Effect.gen(function* () {
-        const drift = planDrift(yield* readClusterSnapshot, plan);
-        if (drift.length > 0) {
-          return yield* Effect.fail(
-            new WorkflowError("StalePlan", `plan ${plan.id} no longer matches the cluster`, {
-              reasons: drift,
-              runId: plan.id,
-            }),
-          );
-        }
+        yield* ensureCurrent(plan);
         const now = new Date().toISOString();
         const record: MigrationRecord = {
           id: plan.id,
-          phase: plan.nothingToDo ? "Succeeded" : "Applying",
+          phase: "Applying",
           plan,
           startedBy: settings.startedBy,
           startedAt: now,
@@ -387,15 +380,53 @@ export function applyPlanEffect(
         };
         const entry = yield* journal.create(record, [
           { type: "planned", plan, seq: 1, at: now, runId: plan.id },
-          ...(plan.nothingToDo
-            ? [{ type: "succeeded" as const, seq: 2, at: now, runId: plan.id }]
-            : []),
         ]);
         for (const event of entry.events) settings.onEvent(event);
-        if (plan.nothingToDo) return record;
         return yield* forward(new Run(journal, entry, settings), lost);
       }),
     );
+  });
+}
+
+/** Fails with `StalePlan` when the cluster moved since the plan was made (R6). Read-only. */
+function ensureCurrent(plan: MigrationPlan): Effect.Effect<void, Failure, CalicoApi> {
+  return Effect.gen(function* () {
+    const drift = planDrift(yield* readClusterSnapshot, plan);
+    if (drift.length > 0) {
+      return yield* Effect.fail(
+        new WorkflowError("StalePlan", `plan ${plan.id} no longer matches the cluster`, {
+          reasons: drift,
+          runId: plan.id,
+        }),
+      );
+    }
+  });
+}
+
+/**
+ * A plan with nothing to do, applied: it is re-checked against the cluster (read-only) and
+ * succeeds without a Lease, a journal or any other write, so re-running at the target is free.
+ */
+function alreadyThere(
+  plan: MigrationPlan,
+  settings: RunSettings,
+): Effect.Effect<MigrationRecord, Failure, CalicoApi> {
+  return Effect.gen(function* () {
+    yield* ensureCurrent(plan);
+    const now = new Date().toISOString();
+    const bodies: MigrationEventBody[] = [{ type: "planned", plan }, { type: "succeeded" }];
+    bodies.forEach((body, i) => {
+      settings.onEvent({ ...body, seq: i + 1, at: now, runId: plan.id } as MigrationEvent);
+    });
+    return {
+      id: plan.id,
+      phase: "Succeeded",
+      plan,
+      startedBy: settings.startedBy,
+      startedAt: now,
+      updatedAt: now,
+      steps: [],
+    };
   });
 }
 

@@ -100,6 +100,11 @@ describe("mesh -> route reflectors -> mesh on a 6-node, 3-zone lab (real BIRD)",
     expect(again.from).toBe("route-reflectors");
     expect(again.nothingToDo).toBe(true);
     expect(again.changes).toEqual([]);
+    const noop = await runMigration(env.client, again);
+    expect(noop.phase).toBe("Succeeded");
+    // no journal was written for it (nor a Lease: a no-op run is read-only)
+    const missing = await getMigration(env.client, again.id).catch((e: unknown) => e);
+    expect((missing as WorkflowError)._tag).toBe("NotFound");
   });
 
   test("a stale plan is refused before any write", async () => {

@@ -55,7 +55,8 @@ export const stepDefinitions: readonly StepDefinition[] = [
     why: "disabling the mesh before replacement sessions are up black-holes pod traffic (failure 1)",
     risk: "times out when a reflector's BIRD is down or TCP/179 is blocked: the mesh stays on and the run rolls back",
     undo: "nothing to undo (read-only); the temporary CalicoNodeStatus objects are deleted",
-    whenPlanned: (changed) => changed.has("mark-route-reflectors"),
+    // also when a half-done migration only has the mesh switch left: never switch unverified
+    whenPlanned: (changed) => changed.has("mark-route-reflectors") || changed.has("disable-mesh"),
   },
   {
     id: "approval",

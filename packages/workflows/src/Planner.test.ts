@@ -1,0 +1,264 @@
+import type { BgpPeer } from "@calicokit/types";
+import { describe, expect, test } from "vitest";
+import type { ClusterSnapshot, SnapshotNode } from "./ClusterSnapshot.js";
+import type { MigrationRequest } from "./MigrationRequest.js";
+import { classifyTopology, planDrift, planFromSnapshot, reflectorPeers } from "./Planner.js";
+import { WorkflowError } from "./WorkflowError.js";
+
+function node(index: number, zone: string, extra: Partial<SnapshotNode> = {}): SnapshotNode {
+  return {
+    name: `node-${index}`,
+    resourceVersion: String(100 + index),
+    labels: { "topology.kubernetes.io/zone": zone },
+    reflectorLabel: null,
+    clusterId: null,
+    zone,
+    ready: true,
+    ipv4: `10.0.0.${index}`,
+    ipv6: null,
+    asNumber: null,
+    ...extra,
+  };
+}
+
+function cluster(nodes: SnapshotNode[], extra: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
+  return {
+    nodes,
+    bgpConfiguration: null,
+    peers: [],
+    pods: [],
+    reflectorLabelKey: "route-reflector",
+    ...extra,
+  };
+}
+
+const sixNodes = () => [1, 2, 3, 4, 5, 6].map((i) => node(i, `zone-${"abc"[(i - 1) % 3]}`));
+const context = { id: "mig-test-000001", now: new Date("2026-11-30T20:00:00Z") };
+
+function refusal(snapshot: ClusterSnapshot, request: MigrationRequest): string {
+  try {
+    planFromSnapshot(snapshot, request, context);
+  } catch (error) {
+    expect(error).toBeInstanceOf(WorkflowError);
+    expect((error as WorkflowError)._tag).toBe("PlanRefused");
+    return (error as WorkflowError).reasons.join("\n");
+  }
+  throw new Error("the plan was not refused");
+}
+
+/** The cluster as a finished route-reflector migration leaves it. */
+function migrated(reflectors: number[]): ClusterSnapshot {
+  const nodes = sixNodes().map((n, i) =>
+    reflectors.includes(i + 1)
+      ? {
+          ...n,
+          labels: { ...n.labels, "route-reflector": "true" },
+          reflectorLabel: "true",
+          clusterId: "244.0.0.1",
+        }
+      : n,
+  );
+  return cluster(nodes, {
+    bgpConfiguration: {
+      apiVersion: "projectcalico.org/v3",
+      kind: "BGPConfiguration",
+      metadata: { name: "default", resourceVersion: "7" },
+      spec: { nodeToNodeMeshEnabled: false },
+    },
+    peers: reflectorPeers().map((p) => ({
+      ...p,
+      metadata: { ...p.metadata, resourceVersion: "9" },
+    })),
+  });
+}
+
+describe("planFromSnapshot", () => {
+  test("mesh -> route reflectors: ensure config, peers, marks, verify, mesh off, verify; each change says why", () => {
+    const plan = planFromSnapshot(
+      cluster(sixNodes()),
+      { to: "route-reflectors", rrCount: 3 },
+      context,
+    );
+    expect(plan.from).toBe("mesh");
+    expect(plan.routeReflectors.map((r) => r.name)).toEqual(["node-1", "node-2", "node-3"]);
+    expect(plan.steps.map((s) => s.id)).toEqual([
+      "ensure-bgp-configuration",
+      "create-peers",
+      "mark-route-reflectors",
+      "verify-sessions",
+      "disable-mesh",
+      "verify-mesh-off",
+    ]);
+    expect(
+      plan.changes.map((c) => `${c.action} ${c.kind} ${c.name} @${c.resourceVersion}`),
+    ).toEqual([
+      "create BGPConfiguration default @null",
+      "create BGPPeer node-peer-to-rr @null",
+      "create BGPPeer rr-to-rr-peer @null",
+      "patch Node node-1 @101",
+      "patch Node node-2 @102",
+      "patch Node node-3 @103",
+      "patch BGPConfiguration default @null",
+    ]);
+    expect(plan.changes.every((c) => c.why.length > 10)).toBe(true);
+    expect(plan.clusterId).toBe("244.0.0.1");
+  });
+
+  test("reflectors avoid nodes with workloads and say which pods would feel a gap when they cannot", () => {
+    const pods = [1, 2, 3].map((i) => ({
+      namespace: "default",
+      name: `web-${i}`,
+      node: `node-${i}`,
+      hostNetwork: false,
+      phase: "Running",
+    }));
+    const hostPod = {
+      namespace: "kube-system",
+      name: "calico-node-x",
+      node: "node-4",
+      hostNetwork: true,
+      phase: "Running",
+    };
+    const free = planFromSnapshot(
+      cluster(sixNodes(), { pods: [...pods, hostPod] }),
+      { to: "route-reflectors", rrCount: 3 },
+      context,
+    );
+    expect(free.routeReflectors.map((r) => r.name)).toEqual(["node-4", "node-5", "node-6"]);
+    expect(free.expectedGaps).toEqual([]);
+    const forced = planFromSnapshot(
+      cluster(sixNodes(), { pods }),
+      { to: "route-reflectors", rrNodes: ["node-1", "node-5"] },
+      context,
+    );
+    expect(forced.expectedGaps.map((g) => [g.node, g.pods])).toEqual([
+      ["node-1", ["default/web-1"]],
+    ]);
+    expect(forced.warnings.join("\n")).toContain("default/web-1");
+  });
+
+  test("refuses fewer than two reflectors, one zone, unknown or NotReady nodes, unless overridden where allowed", () => {
+    expect(refusal(cluster(sixNodes()), { to: "route-reflectors", rrCount: 1 })).toContain(
+      "allowSingleReflector",
+    );
+    expect(
+      refusal(cluster(sixNodes()), { to: "route-reflectors", rrNodes: ["node-1", "node-4"] }),
+    ).toContain("one zone");
+    const allowed = planFromSnapshot(
+      cluster(sixNodes()),
+      { to: "route-reflectors", rrNodes: ["node-1", "node-4"], allowSingleZone: true },
+      context,
+    );
+    expect(allowed.routeReflectors).toHaveLength(2);
+    expect(
+      refusal(cluster(sixNodes()), { to: "route-reflectors", rrNodes: ["node-1", "node-9"] }),
+    ).toContain("node node-9 does not exist");
+    const notReady = sixNodes().map((n) => (n.name === "node-2" ? { ...n, ready: false } : n));
+    expect(
+      refusal(cluster(notReady), { to: "route-reflectors", rrNodes: ["node-1", "node-2"] }),
+    ).toContain("node-2 is NotReady");
+  });
+
+  test("refuses duplicate node addresses, mixed AS numbers, foreign objects with our names, and BGP off", () => {
+    const dup = sixNodes().map((n) => (n.name === "node-5" ? { ...n, ipv4: "10.0.0.2" } : n));
+    expect(refusal(cluster(dup), { to: "route-reflectors", rrCount: 3 })).toContain(
+      "nodes node-2 and node-5 both have BGP address 10.0.0.2",
+    );
+    const as = sixNodes().map((n) => (n.name === "node-6" ? { ...n, asNumber: 65001 } : n));
+    expect(
+      refusal(cluster(as), { to: "route-reflectors", rrNodes: ["node-1", "node-2"] }),
+    ).toContain("AS numbers differ");
+    const foreign: BgpPeer = {
+      apiVersion: "projectcalico.org/v3",
+      kind: "BGPPeer",
+      metadata: { name: "node-peer-to-rr" },
+      spec: { nodeSelector: "all()", peerSelector: "has(x)" },
+    };
+    expect(
+      refusal(cluster(sixNodes(), { peers: [foreign] }), { to: "route-reflectors", rrCount: 3 }),
+    ).toContain("BGPPeer node-peer-to-rr exists and is not calicokit's");
+    const off = sixNodes().map((n) => ({ ...n, ipv4: null }));
+    expect(refusal(cluster(off), { to: "route-reflectors", rrCount: 2 })).toContain(
+      "BGP is not in use",
+    );
+  });
+
+  test("a finished migration has nothing to do; the way back removes only calicokit's objects", () => {
+    const done = migrated([1, 2, 3]);
+    expect(classifyTopology(done)).toBe("route-reflectors");
+    const again = planFromSnapshot(
+      done,
+      { to: "route-reflectors", rrNodes: ["node-1", "node-2", "node-3"] },
+      context,
+    );
+    expect(again.nothingToDo).toBe(true);
+    expect(again.steps).toEqual([]);
+    const tor: BgpPeer = {
+      apiVersion: "projectcalico.org/v3",
+      kind: "BGPPeer",
+      metadata: { name: "tor" },
+      spec: { peerIP: "192.0.2.1", asNumber: 65000 },
+    };
+    const back = planFromSnapshot(
+      { ...done, peers: [...done.peers, tor] },
+      { to: "mesh" },
+      context,
+    );
+    expect(back.steps.map((s) => s.id)).toEqual([
+      "enable-mesh",
+      "verify-mesh-on",
+      "unmark-route-reflectors",
+      "verify-final",
+      "delete-peers",
+    ]);
+    expect(back.changes.filter((c) => c.kind === "BGPPeer").map((c) => c.name)).toEqual([
+      "node-peer-to-rr",
+      "rr-to-rr-peer",
+    ]);
+    expect(back.warnings.join("\n")).toContain("tor");
+  });
+
+  test("half-way (reflectors marked, mesh still on) verifies before it switches the mesh off", () => {
+    const half = migrated([1, 2, 3]);
+    const meshOn = {
+      ...half,
+      bgpConfiguration: { ...half.bgpConfiguration, spec: {} },
+    } as ClusterSnapshot;
+    expect(classifyTopology(meshOn)).toBe("half-way");
+    const plan = planFromSnapshot(meshOn, { to: "route-reflectors", rrCount: 3 }, context);
+    expect(plan.steps.map((s) => s.id)).toEqual([
+      "verify-sessions",
+      "disable-mesh",
+      "verify-mesh-off",
+    ]);
+  });
+
+  test("a reflector-set change adds before it removes", () => {
+    const plan = planFromSnapshot(
+      migrated([1, 2]),
+      { to: "reflector-set", rrNodes: ["node-2", "node-3"] },
+      context,
+    );
+    expect(plan.steps.map((s) => s.id)).toEqual([
+      "mark-route-reflectors",
+      "verify-sessions",
+      "unmark-route-reflectors",
+      "verify-final",
+    ]);
+    expect(plan.changes.map((c) => `${c.step} ${c.name}`)).toEqual([
+      "mark-route-reflectors node-3",
+      "unmark-route-reflectors node-1",
+    ]);
+  });
+
+  test("planDrift names each object that moved since the plan", () => {
+    const snapshot = cluster(sixNodes());
+    const plan = planFromSnapshot(snapshot, { to: "route-reflectors", rrCount: 2 }, context);
+    expect(planDrift(snapshot, plan)).toEqual([]);
+    const moved = {
+      ...snapshot,
+      nodes: snapshot.nodes.map((n) => (n.name === "node-1" ? { ...n, clusterId: "1.2.3.4" } : n)),
+    };
+    expect(planDrift(moved, plan).join("\n")).toContain("Node node-1");
+  });
+});
