@@ -65,6 +65,12 @@ interface ErrorFields {
  *
  * @example
  * ```ts
+ * const peer = {
+ *   apiVersion: "projectcalico.org/v3",
+ *   kind: "BGPPeer",
+ *   metadata: { name: "peer-a" },
+ *   spec: { peerIP: "192.0.2.1", asNumber: 64512 },
+ * } as const
  * try {
  *   await client.bgpPeers.create(peer)
  * } catch (e) {
@@ -129,6 +135,8 @@ export class CalicoClientError<
  *
  * @example
  * ```ts
+ * import { Effect } from "effect"
+ *
  * const peer = Effect.tryPromise({ try: () => client.bgpPeers.get("p1"), catch: (e) => fromUnknown(e) })
  * const maybe = peer.pipe(Effect.catchTag("NotFound", () => Effect.succeed(undefined)))
  * // Effect<BgpPeer | undefined, AnyCalicoClientError without NotFound>
@@ -297,8 +305,9 @@ function systemCode(error: unknown): string | undefined {
  *
  * @example
  * ```ts
- * try { await api.createClusterCustomObject(req) }
- * catch (e) { throw fromUnknown(e, { verb: "create", resource: "bgppeers.projectcalico.org", name }) }
+ * const name = "peer-a"
+ * try { await fetch(`https://kubernetes.default.svc/apis/projectcalico.org/v3/bgppeers/${name}`) }
+ * catch (e) { throw fromUnknown(e, { verb: "get", resource: "bgppeers.projectcalico.org", name }) }
  * ```
  */
 export function fromUnknown(error: unknown, target?: RequestTarget): AnyCalicoClientError {
@@ -356,6 +365,7 @@ function classify(error: unknown, target: RequestTarget | undefined): CalicoClie
  *
  * @example
  * ```ts
+ * const signal = AbortSignal.timeout(30_000)
  * if (signal.aborted) throw abortedBy(signal, { verb: "watch", resource: "bgppeers.projectcalico.org" })
  * ```
  */

@@ -48,6 +48,12 @@ function validated(object: CalicoObject, onWarning: WarningSink | undefined): Ca
  *
  * @example
  * ```ts
+ * const peer = {
+ *   apiVersion: "projectcalico.org/v3",
+ *   kind: "BGPPeer",
+ *   metadata: { name: "peer-a" },
+ *   spec: { peerIP: "192.0.2.1", asNumber: 64512 },
+ * }
  * const codec = calicoCodec(calicoV1Api)
  * const { body } = codec.encode(peer)   // a crd.projectcalico.org/v1 BGPPeer, ready to POST
  * ```

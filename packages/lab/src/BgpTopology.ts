@@ -121,6 +121,7 @@ export interface NodeBgp {
  * The node asked for is not in the snapshot.
  * @example
  * ```ts
+ * const snapshot: BgpSnapshot = { nodes: [{ metadata: { name: "n1" }, spec: {} }] };
  * try {
  *   computeNodeBgp(snapshot, "missing");
  * } catch (error) {

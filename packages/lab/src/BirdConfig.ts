@@ -23,6 +23,12 @@ const overridePreference = 200;
  *
  * @example
  * ```ts
+ * import { writeFile } from "node:fs/promises";
+ *
+ * const snapshot: BgpSnapshot = {
+ *   nodes: [{ metadata: { name: "n1" }, spec: { bgp: { ipv4Address: "10.0.0.1/24" } } }],
+ * };
+ * const path = "/run/lab/n1/bird.cfg";
  * const node = computeNodeBgp(snapshot, "n1");
  * await writeFile(path, renderBirdConfig(node, 4));
  * // then: bird -p -c path && bird -s /run/lab/n1/bird.ctl -c path

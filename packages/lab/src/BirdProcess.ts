@@ -26,7 +26,13 @@ export type BirdStopMode = "graceful" | "kill";
  *
  * @example
  * ```ts
- * const bird = await BirdProcess.start({ netns, family: 4, configPath, socketPath, logPath })
+ * const bird = await BirdProcess.start({
+ *   netns: "calicokit.demo.node-1",
+ *   family: 4,
+ *   configPath: "/run/lab/node-1/bird.cfg",
+ *   socketPath: "/run/lab/node-1/bird.ctl",
+ *   logPath: "/run/lab/node-1/bird.log",
+ * })
  * await bird.stop("graceful")
  * ```
  */

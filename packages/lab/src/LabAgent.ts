@@ -42,7 +42,10 @@ const resyncMs = 5000;
  *
  * @example
  * ```ts
- * const agent = await LabAgent.start({ http, calicoApi: "v3", nodes: () => filesByNode })
+ * import { KubeHttp } from "@calicokit/testkit"
+ *
+ * const http = new KubeHttp({ url: "https://127.0.0.1:6443", caData: "<PEM>", token: "<admin token>" })
+ * const agent = await LabAgent.start({ http, calicoApi: "v3", nodes: () => new Map() })
  * agent.stop()
  * ```
  */

@@ -53,7 +53,14 @@ export class LabError<Tag extends LabErrorTag = LabErrorTag> extends Error {
  *
  * @example
  * ```ts
- * const up = Effect.tryPromise({ try: () => Lab.up(options), catch: (e) => e as AnyLabError })
+ * import { Effect } from "effect"
+ *
+ * const up = Effect.tryPromise({
+ *   try: () => Lab.up({ name: "demo", nodes: 4, calicoApi: "v3" }),
+ *   catch: (e) => e as AnyLabError,
+ * })
+ * // Effect<Lab | undefined, AnyLabError without Timeout>
+ * const orNothing = up.pipe(Effect.catchTag("Timeout", () => Effect.succeed(undefined)))
  * ```
  */
 export type AnyLabError = { readonly [T in LabErrorTag]: LabError<T> }[LabErrorTag];

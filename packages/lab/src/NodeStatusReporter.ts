@@ -89,7 +89,11 @@ interface Reporter {
  *
  * @example
  * ```ts
- * const reporter = await NodeStatusReporter.start({ http, calicoApi: "v3", sockets: (n) => files.get(n)?.socket })
+ * import { KubeHttp } from "@calicokit/testkit"
+ *
+ * const http = new KubeHttp({ url: "https://127.0.0.1:6443", caData: "<PEM>", token: "<admin token>" })
+ * const sockets = (node: string) => ({ 4: `/run/lab/${node}/bird.ctl`, 6: `/run/lab/${node}/bird6.ctl` })
+ * const reporter = await NodeStatusReporter.start({ http, calicoApi: "v3", sockets })
  * reporter.stop()
  * ```
  */

@@ -38,9 +38,12 @@ interface Watcher {
  * @example
  * ```ts
  * const probe = new RouteProbe()
- * probe.setNodes([{ name: "node-1", netns: "calicokit.demo.node-1", blocks: ["192.168.0.0/26"] }, ...])
+ * probe.setNodes([
+ *   { name: "node-1", netns: "calicokit.demo.node-1", blocks: ["192.168.0.0/26"] },
+ *   { name: "node-2", netns: "calicokit.demo.node-2", blocks: ["192.168.0.64/26"] },
+ * ])
  * const t0 = new Date()
- * // ... migrate ...
+ * await runDocumentedProcedure(lab, { routeReflectors: ["node-1"], clusterId: "244.0.0.1" })
  * probe.gaps(t0) // [] when no node ever lost a route
  * probe.stop()
  * ```

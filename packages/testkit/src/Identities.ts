@@ -18,6 +18,8 @@ async function expectOk(what: string, res: Promise<KubeResponse>, allow: number[
  *
  * @example
  * ```ts
+ * import { randomUUID } from "node:crypto"
+ *
  * await createNamespace(cp.http(), `t-${randomUUID().slice(0, 8)}`)
  * ```
  */

@@ -37,7 +37,7 @@ export interface KubeResponse {
  *
  * @example
  * ```ts
- * const api = new KubeHttp({ url, caData, token })
+ * const api = new KubeHttp({ url: cp.url, caData: cp.caData, token: cp.admin.token })
  * const res = await api.request({ method: "GET", path: "/api/v1/namespaces/default" })
  * res.status // 200
  * ```

@@ -15,7 +15,10 @@ export interface KubeconfigInput {
  *
  * @example
  * ```ts
- * writeFileSync("admin.kubeconfig", renderKubeconfig({ url, caData, user: "admin", token }))
+ * import { writeFileSync } from "node:fs"
+ *
+ * const kubeconfig = renderKubeconfig({ url: cp.url, caData: cp.caData, user: "admin", token: cp.admin.token })
+ * writeFileSync("admin.kubeconfig", kubeconfig, { mode: 0o600 })
  * ```
  */
 export function renderKubeconfig(input: KubeconfigInput): string {

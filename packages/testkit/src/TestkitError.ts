@@ -40,7 +40,14 @@ export class TestkitError<Tag extends TestkitErrorTag = TestkitErrorTag> extends
  *
  * @example
  * ```ts
- * const cp = Effect.tryPromise({ try: () => startControlPlane({ calicoApi: "v3" }), catch: (e) => e as AnyTestkitError })
+ * import { Effect } from "effect"
+ *
+ * const started = Effect.tryPromise({
+ *   try: () => startControlPlane({ calicoApi: "v3" }),
+ *   catch: (e) => e as AnyTestkitError,
+ * })
+ * // Effect<ControlPlane | undefined, AnyTestkitError without StartTimeout>
+ * const orNothing = started.pipe(Effect.catchTag("StartTimeout", () => Effect.succeed(undefined)))
  * ```
  */
 export type AnyTestkitError = { readonly [T in TestkitErrorTag]: TestkitError<T> }[TestkitErrorTag];

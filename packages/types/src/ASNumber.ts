@@ -4,7 +4,8 @@
  *
  * @example
  * ```ts
- * const parsed: ASNumberParse = parseASNumber(input);
+ * const issues: { path: string; message: string }[] = [];
+ * const parsed: ASNumberParse = parseASNumber("1.10");
  * if (!parsed.ok) issues.push({ path: "spec.asNumber", message: parsed.message });
  * ```
  */

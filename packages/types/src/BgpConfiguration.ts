@@ -81,6 +81,7 @@ export const BgpConfigurationSpecSchema = bgpConfigurationSpec("loose");
  *
  * @example
  * ```ts
+ * const response = await fetch("https://kubernetes.default.svc/apis/projectcalico.org/v3/bgpconfigurations/default");
  * const config = BgpConfigurationSchema.parse(await response.json());
  * const meshOn = config.spec.nodeToNodeMeshEnabled ?? true;
  * ```

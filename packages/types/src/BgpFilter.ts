@@ -72,6 +72,7 @@ export const BgpFilterSpecSchema = bgpFilterSpec("loose");
  *
  * @example
  * ```ts
+ * const response = await fetch("https://kubernetes.default.svc/apis/projectcalico.org/v3/bgpfilters/export-only");
  * const filter = BgpFilterSchema.parse(await response.json());
  * filter.spec.exportV4?.length;
  * ```

@@ -46,6 +46,7 @@ export const BgpPeerSpecSchema = bgpPeerSpec("loose");
  *
  * @example
  * ```ts
+ * const response = await fetch("https://kubernetes.default.svc/apis/projectcalico.org/v3/bgppeers/peer-to-rrs");
  * const peer = BgpPeerSchema.parse(await response.json());
  * peer.spec.peerSelector;
  * ```

@@ -40,6 +40,7 @@ export const BlockAffinitySpecSchema = blockAffinitySpec("loose");
  *
  * @example
  * ```ts
+ * const response = await fetch("https://kubernetes.default.svc/apis/projectcalico.org/v3/blockaffinities/node-1-192-168-0-0-26");
  * const affinity = BlockAffinitySchema.parse(await response.json());
  * affinity.spec.node;
  * ```
@@ -55,6 +56,7 @@ export const BlockAffinitySchema = resourceSchema(
  *
  * @example
  * ```ts
+ * const obj: unknown = await (await fetch("https://kubernetes.default.svc/apis/projectcalico.org/v3/blockaffinities/node-1-192-168-0-0-26")).json();
  * BlockAffinityInputSchema.safeParse(obj).success;
  * ```
  */
@@ -86,6 +88,7 @@ export const BlockAffinityV1Schema = resourceSchema(
  *
  * @example
  * ```ts
+ * const obj: unknown = await (await fetch("https://kubernetes.default.svc/apis/crd.projectcalico.org/v1/blockaffinities/node-1-192-168-0-0-26")).json();
  * BlockAffinityV1InputSchema.safeParse(obj).success;
  * ```
  */

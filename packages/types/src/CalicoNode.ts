@@ -69,6 +69,11 @@ const NodeBgpSpecSchema = z.looseObject({
  *
  * @example
  * ```ts
+ * import { execFileSync } from "node:child_process";
+ *
+ * const calicoctlGetNodeJson = execFileSync("calicoctl", ["get", "node", "node-1", "-o", "json"], {
+ *   encoding: "utf8",
+ * });
  * const node = CalicoNodeSchema.parse(JSON.parse(calicoctlGetNodeJson));
  * node.spec.bgp?.routeReflectorClusterID;
  * ```
@@ -158,6 +163,8 @@ export function isRouteReflectorClusterId(text: string): boolean {
  *
  * @example
  * ```ts
+ * const { node } = calicoNodeFromKubernetes({ metadata: { name: "node-1" } });
+ * node.spec.bgp = { ipv4Address: "10.0.0.1/24", routeReflectorClusterID: "244.0.0.1" };
  * try {
  *   kubernetesNodeFieldsFromCalico(node);
  * } catch (error) {
@@ -623,6 +630,8 @@ function interfacesJson(interfaces: readonly NodeInterface[]): string {
  * @throws {CalicoNodeConversionError} when `projectcalico.org/kube-labels` is not JSON.
  * @example
  * ```ts
+ * const response = await fetch("https://kubernetes.default.svc/api/v1/nodes/node-1");
+ * const coreNode = KubernetesNodeSchema.parse(await response.json());
  * const { node } = calicoNodeFromKubernetes(coreNode);
  * node.spec.bgp = { ...node.spec.bgp, routeReflectorClusterID: "244.0.0.1" };
  * const { annotations, warnings } = kubernetesNodeFieldsFromCalico(node);

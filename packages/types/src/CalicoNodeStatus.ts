@@ -45,6 +45,8 @@ const routeStatus = z.looseObject({
  *
  * @example
  * ```ts
+ * const url = "https://kubernetes.default.svc/apis/projectcalico.org/v3/caliconodestatuses/node-1";
+ * const obj = (await (await fetch(url)).json()) as { status?: unknown };
  * const { bgp } = CalicoNodeStatusStatusSchema.parse(obj.status);
  * const allUp = bgp !== undefined && bgp.numberNotEstablishedV4 + bgp.numberNotEstablishedV6 === 0;
  * ```
@@ -85,6 +87,7 @@ export const CalicoNodeStatusSpecSchema = calicoNodeStatusSpec("loose");
  *
  * @example
  * ```ts
+ * const response = await fetch("https://kubernetes.default.svc/apis/projectcalico.org/v3/caliconodestatuses/node-1");
  * const status = CalicoNodeStatusSchema.parse(await response.json());
  * status.status?.bgp?.peersV4;
  * ```

@@ -27,6 +27,7 @@ export const ClusterInformationSpecSchema = clusterInformationSpec("loose");
  *
  * @example
  * ```ts
+ * const response = await fetch("https://kubernetes.default.svc/apis/projectcalico.org/v3/clusterinformations/default");
  * const info = ClusterInformationSchema.parse(await response.json());
  * info.spec.calicoVersion;
  * ```
@@ -42,6 +43,7 @@ export const ClusterInformationSchema = resourceSchema(
  *
  * @example
  * ```ts
+ * const obj: unknown = await (await fetch("https://kubernetes.default.svc/apis/projectcalico.org/v3/clusterinformations/default")).json();
  * ClusterInformationInputSchema.safeParse(obj).success;
  * ```
  */

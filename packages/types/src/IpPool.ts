@@ -52,6 +52,7 @@ export const IpPoolSpecSchema = ipPoolSpec("loose");
  *
  * @example
  * ```ts
+ * const response = await fetch("https://kubernetes.default.svc/apis/projectcalico.org/v3/ippools/default-ipv4-ippool");
  * const pool = IpPoolSchema.parse(await response.json());
  * pool.spec.cidr;
  * ```

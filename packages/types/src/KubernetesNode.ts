@@ -8,6 +8,7 @@ const stringMap = z.record(z.string(), z.string());
  *
  * @example
  * ```ts
+ * const url = "https://kubernetes.default.svc/api/v1/nodes/node-1";
  * const node = KubernetesNodeSchema.parse(await (await fetch(url)).json());
  * node.metadata.annotations?.["projectcalico.org/IPv4Address"];
  * ```

@@ -97,6 +97,8 @@ export interface KubernetesObject {
  *
  * @example
  * ```ts
+ * const url = "https://kubernetes.default.svc/apis/crd.projectcalico.org/v1/bgppeers/peer-a";
+ * const object = (await (await fetch(url)).json()) as KubernetesObject;
  * try {
  *   fromV1(object);
  * } catch (error) {
@@ -166,6 +168,7 @@ function convertUidAt(uid: string, path: string): string {
  * @throws {V1ConversionError} (path `metadata.uid`) when `uid` is not a UUID.
  * @example
  * ```ts
+ * const peer = { metadata: { uid: "f0e1d2c3-b4a5-4697-8879-6a5b4c3d2e1f" } };
  * const storedUid = convertCalicoUid(peer.metadata.uid); // the UID of the v1 object
  * convertCalicoUid(storedUid) === peer.metadata.uid; // true
  * ```

@@ -147,7 +147,7 @@ function unreachable(socketPath: string, why: string): LabError {
  *
  * @example
  * ```ts
- * const lines = await birdQuery(socket, "show status")
+ * const lines = await birdQuery("/run/lab/node-1/bird.ctl", "show status")
  * ```
  */
 export async function birdQuery(socketPath: string, command: string): Promise<BirdLine[]> {

@@ -23,7 +23,10 @@ interface WatchEvent {
  *
  * @example
  * ```ts
- * const nodes = new KubeWatch(http, "/api/v1/nodes", () => resync())
+ * import { KubeHttp } from "@calicokit/testkit"
+ *
+ * const http = new KubeHttp({ url: "https://127.0.0.1:6443", caData: "<PEM>", token: "<admin token>" })
+ * const nodes = new KubeWatch(http, "/api/v1/nodes", (event) => console.log(event.type))
  * await nodes.start() // resolves once the first LIST is in
  * nodes.items // ReadonlyMap name -> object
  * nodes.stop()

@@ -160,6 +160,7 @@ function positive(value: number | undefined): number | undefined {
  * Parses an AS number field; an unparsable value is reported and treated as unset.
  * @example
  * ```ts
+ * const warnings: string[] = [];
  * asNumberOf("1.10", "spec.asNumber", warnings); // 65546
  * ```
  */

@@ -54,6 +54,15 @@ type RemoteSide = Pick<
  * visited in name order (confd walks a Go map, so its winner among true duplicates is arbitrary).
  * @example
  * ```ts
+ * import { clusterFacts } from "./ClusterFacts.js";
+ *
+ * const snapshot: BgpSnapshot = {
+ *   nodes: [
+ *     { metadata: { name: "n1" }, spec: { bgp: { ipv4Address: "10.0.0.1/24" } } },
+ *     { metadata: { name: "n2" }, spec: { bgp: { ipv4Address: "10.0.0.2/24" } } },
+ *   ],
+ * };
+ * const warnings: string[] = [];
  * const table = expandPeerings(clusterFacts(snapshot), snapshot, warnings);
  * table.byNode.get("n1")?.get("10.0.0.2|0")?.bgpPeer; // the BGPPeer that produced it
  * ```
@@ -299,6 +308,7 @@ function withPeerOptions(
  * is reported and treated as unset.
  * @example
  * ```ts
+ * const warnings: string[] = [];
  * durationField("1500ms", "spec.maxRestartTime", warnings); // 2
  * ```
  */
