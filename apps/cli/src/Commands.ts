@@ -314,6 +314,22 @@ export const rootCommand: CommandSpec = {
           run: () => lab().then((m) => m.fault),
         },
         {
+          name: "gaps",
+          summary:
+            "the route probe's gaps: when a node lacked its route to another node's pod block",
+          flags: [
+            labNameFlag,
+            {
+              name: "since",
+              type: "string",
+              placeholder: "TIME",
+              help: "only gaps after this ISO time",
+            },
+          ],
+          outputs: ["table", "json"],
+          run: () => lab().then((m) => m.gaps),
+        },
+        {
           name: "serve",
           summary: "runs a lab in this process until `lab down` (started by `lab up`)",
           hidden: true,

@@ -1,5 +1,61 @@
+import { parseSelector, type Selector, SelectorSyntaxError } from "@calicokit/types";
 import { CliError } from "../CliError.js";
 import type { CommandHandler } from "../CommandSpec.js";
-export const test: CommandHandler = async () => {
-  throw new CliError("Failed", "not yet");
+import { withClient } from "../Connect.js";
+import { booleanFlag } from "../Invocation.js";
+import { printData, printObjects } from "../Output.js";
+import { resourceColumns } from "../ResourceTables.js";
+
+function parsed(text: string): Selector {
+  try {
+    return parseSelector(text);
+  } catch (error) {
+    if (!(error instanceof SelectorSyntaxError)) throw error;
+    // the selector with a caret under the failing position
+    const caret = `${" ".repeat(error.position)}^`;
+    throw new CliError(
+      "InvalidInput",
+      `invalid selector at position ${error.position}: expected ${error.expected}, found ${error.found}\n  ${text}\n  ${caret}`,
+      error.hint ??
+        'see Calico\'s selector syntax: label == "value", has(label), !has(label), &&, ||',
+    );
+  }
+}
+
+/** `selector test EXPR`: checks the selector, then lists the nodes it selects in the cluster. */
+export const test: CommandHandler = async (invocation) => {
+  const text = invocation.args[0] as string;
+  const selector = parsed(text);
+  const canonical = selector.toString();
+  if (booleanFlag(invocation, "offline")) {
+    if (invocation.global.output === "table")
+      invocation.io.stdout.write(`valid selector: ${canonical}\n`);
+    else printData(invocation, { selector: text, canonical, valid: true });
+    return 0;
+  }
+  return withClient(invocation, async (client) => {
+    const matched = [];
+    let total = 0;
+    for await (const view of client.nodes.list({ signal: invocation.signal })) {
+      total++;
+      if (selector.matches(view.node.metadata.labels ?? {})) matched.push(view.node);
+    }
+    if (invocation.global.output === "table") {
+      invocation.io.stdout.write(
+        `selector ${canonical} selects ${matched.length} of ${total} nodes\n`,
+      );
+      if (matched.length > 0) {
+        printObjects(invocation, matched as never[], resourceColumns.nodes, { single: false });
+      }
+    } else {
+      printData(invocation, {
+        selector: text,
+        canonical,
+        valid: true,
+        total,
+        nodes: matched.map((n) => n.metadata.name),
+      });
+    }
+    return 0;
+  });
 };
