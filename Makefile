@@ -57,13 +57,16 @@ lint: $(DEPS_STAMP) ## biome lint + format check
 	biome check .
 
 CLI_BUNDLE := $(ROOT)/apps/cli/dist/bundle/calicokit.js
+SERVER_MAIN := $(ROOT)/apps/server/dist/main.js
 PREFIX ?= /usr/local
 
-build: $(DEPS_STAMP) ## compile every package (tsc -b through turbo) and write ./bin/calicokit
+build: $(DEPS_STAMP) ## compile every package (tsc -b through turbo); write ./bin/calicokit and ./bin/calicokit-server
 	turbo run build --output-logs=errors-only
 	@mkdir -p bin
 	@printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' "$(NODE)" "$(CLI_BUNDLE)" > bin/calicokit
 	@chmod +x bin/calicokit
+	@printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' "$(NODE)" "$(SERVER_MAIN)" > bin/calicokit-server
+	@chmod +x bin/calicokit-server
 
 install: build ## put calicokit and kubectl-calicokit (kubectl calicokit ...) on PATH, in $(PREFIX)/bin
 	install -d $(PREFIX)/bin
@@ -73,7 +76,24 @@ install: build ## put calicokit and kubectl-calicokit (kubectl calicokit ...) on
 typecheck: $(DEPS_STAMP) ## typecheck sources and tests
 	turbo run typecheck --output-logs=errors-only
 
-test: bootstrap lint typecheck ## lint, typecheck, unit and integration tests (real apiserver, etcd, BIRD)
+# The server's browser test drives Debian's chromium (playwright-core, no downloaded browser) and
+# its fuzz test runs schemathesis against /openapi.json, from a venv in .tools/venv.
+VENV := $(TOOLS)/venv
+SCHEMATHESIS_VERSION := 4.32.5
+
+$(VENV)/bin/schemathesis:
+	@echo "installing schemathesis $(SCHEMATHESIS_VERSION) into .tools/venv"
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION)
+
+.PHONY: test-tools
+test-tools: $(VENV)/bin/schemathesis ## chromium (apt) and schemathesis (PyPI) for the server's browser and fuzz tests
+	@if ! command -v chromium >/dev/null; then \
+	  echo "installing Debian package: chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	fi
+
+test: bootstrap test-tools lint typecheck ## lint, typecheck, unit and integration tests (real apiserver, etcd, BIRD, chromium)
 	vitest run
 
 test-unit: $(DEPS_STAMP) ## unit tests only (no control plane)

@@ -5,12 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IdempotencyKeys } from "../src/IdempotencyKeys.js";
 import { migrationModule } from "../src/routes/MigrationRoutes.js";
 import {
+  buildServer,
   caller,
   migrationRights,
   readEvents,
+  spawnServer,
   startTestServer,
   type TestServer,
   unique,
+  waitFor,
 } from "./support.js";
 
 const group = "projectcalico.org";
@@ -169,4 +172,76 @@ describe("migrations over HTTP on a 4-node lab (real BIRD)", () => {
     };
     expect(list.items.map((r) => r.id)).toContain(id);
   });
+  it("rolls a finished run back on request, following it on the same event stream", async () => {
+    const { items } = (await (await get("/v1/migrations", operator)).json()) as {
+      items: { id: string; phase: string }[];
+    };
+    const done = items.find((r) => r.phase === "Succeeded");
+    expect(done).toBeDefined();
+    const id = (done as { id: string }).id;
+    const res = await post(`/v1/migrations/${id}/rollback`, operator, {});
+    expect(res.status).toBe(202);
+    const url = new URL(`/v1/migrations/${id}/events`, server.url).toString();
+    const events = await readEvents(url, operator, { until: (e) => e.event === "end" });
+    expect(events.map((e) => e.event)).toContain("rolled-back");
+    expect(await (await get(`/v1/migrations/${id}`, operator)).json()).toMatchObject({
+      phase: "RolledBack",
+    });
+    expect((await admin.bgpPeers.listAll()).items).toEqual([]);
+  });
+
+  it("two server processes: one killed (SIGKILL) mid-run, the other finishes the run and streams its whole history", async () => {
+    await server.close(); // from here on, only the two processes serve this namespace
+    buildServer();
+    const kubeconfig = server.kubeconfigPath;
+    const a = await spawnServer(kubeconfig, server.namespace);
+    const b = await spawnServer(kubeconfig, server.namespace);
+    try {
+      const call = (base: string, path: string, init: RequestInit = {}) =>
+        fetch(new URL(path, base), {
+          ...init,
+          headers: {
+            authorization: `Bearer ${operator}`,
+            "content-type": "application/json",
+            ...init.headers,
+          },
+        });
+      const started = await call(a.url, "/v1/migrations", {
+        method: "POST",
+        headers: { "idempotency-key": "k-replicas" },
+        body: JSON.stringify({ request: { ...request, requireApproval: true } }),
+      });
+      expect(started.status).toBe(202);
+      const { id } = (await started.json()) as { id: string };
+      // mid-run: the run waits at its approval gate on A (peers created, mesh still on)
+      await waitFor("the run at its gate", 60_000, async () => {
+        const r = (await (await call(b.url, `/v1/migrations/${id}`)).json()) as { phase: string };
+        return r.phase === "AwaitingApproval" ? r : undefined;
+      });
+      a.child.kill("SIGKILL");
+      const approved = await call(b.url, `/v1/migrations/${id}/approve`, { method: "POST" });
+      expect(approved.status).toBe(200);
+      // B takes the run over once A's Lease expires, and finishes it
+      const events = await readEvents(
+        new URL(`/v1/migrations/${id}/events`, b.url).toString(),
+        operator,
+        {
+          until: (e) => e.event === "end",
+        },
+      );
+      const runEvents = events.filter((e) => e.event !== "end");
+      expect(runEvents.map((e) => Number(e.id))).toEqual(runEvents.map((_, i) => i + 1));
+      expect(runEvents.map((e) => e.event)).toEqual(
+        expect.arrayContaining(["planned", "awaiting-approval", "approved", "succeeded"]),
+      );
+      expect(runEvents.at(-1)?.event).toBe("succeeded");
+      expect(b.output()).toContain(`"msg":"resume started","runId":"${id}"`);
+    } finally {
+      a.child.kill("SIGKILL");
+      b.child.kill("SIGTERM");
+      await new Promise((resolve) =>
+        b.child.exitCode === null ? b.child.once("exit", resolve) : resolve(undefined),
+      );
+    }
+  }, 180_000);
 });

@@ -1,3 +1,4 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -56,6 +57,8 @@ export interface TestServer extends RunningServer {
   readonly namespace: string;
   /** JSON log lines the server wrote. */
   readonly logs: string[];
+  /** The server's ServiceAccount kubeconfig (for more replicas). */
+  readonly kubeconfigPath: string;
 }
 
 /**
@@ -115,7 +118,7 @@ export async function startTestServer(
     },
     { logger: jsonLogger((line) => logs.push(line)), modules: options.modules ?? [] },
   );
-  return { ...server, namespace, logs };
+  return { ...server, namespace, logs, kubeconfigPath };
 }
 
 /**
@@ -210,5 +213,80 @@ export async function readEvents(
     return events;
   } finally {
     controller.abort();
+  }
+}
+
+/** A calicokit-server process started from the built `dist/main.js` (see `buildServer`). */
+export interface ServerProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** stdout (JSON log lines) so far. */
+  readonly output: () => string;
+}
+
+const serverDir = join(import.meta.dirname, "..");
+
+/** Builds apps/server and what it depends on (tsc -b), so a real process can be started. */
+export function buildServer(): void {
+  execFileSync(join(serverDir, "../../node_modules/.bin/tsc"), ["-b", serverDir], {
+    stdio: "inherit",
+  });
+}
+
+/** Starts `node dist/main.js` on a free loopback port; resolves once it listens. */
+export async function spawnServer(
+  kubeconfigPath: string,
+  namespace: string,
+): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(serverDir, "dist/main.js"),
+      "--kubeconfig",
+      kubeconfigPath,
+      "--listen",
+      "127.0.0.1:0",
+      "--namespace",
+      namespace,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  let err = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const look = () => {
+      const listening = out
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as { msg: string; url?: string })
+        .find((l) => l.msg === "listening");
+      if (listening?.url) resolve(listening.url);
+    };
+    child.stdout?.on("data", look);
+    child.once("exit", (code) =>
+      reject(new Error(`calicokit-server exited (${code}): ${err}${out}`)),
+    );
+  });
+  return { url, child, output: () => out };
+}
+
+/** Polls `check` until it returns a value (not undefined); fails after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | undefined>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
