@@ -1,6 +1,15 @@
 import { randomBytes } from "node:crypto";
 import type { CalicoNodeStatus, CalicoNodeStatusStatus } from "@calicokit/types";
-import { CalicoClientError, fromUnknown } from "./CalicoClientError.js";
+import { z } from "zod";
+import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
+import {
+  checkName,
+  checkOptions,
+  countSchema,
+  optionsSchema,
+  signalSchema,
+} from "./internal/InputCheck.js";
+import type { NodeClient } from "./NodeClient.js";
 import type { ResourceClient } from "./ResourceClient.js";
 
 /** Labels on every temporary CalicoNodeStatus calicokit creates: how the sweep finds them. */
@@ -49,11 +58,33 @@ export interface BgpStatusOptions {
   readonly updatePeriodSeconds?: number;
 }
 
+const bgpStatusOptionsSchema = optionsSchema<BgpStatusOptions>({
+  timeoutMs: countSchema(1),
+  signal: signalSchema,
+  concurrency: countSchema(1),
+  updatePeriodSeconds: countSchema(1),
+});
+
+/** Options of `sweepBgpStatus`. */
+export interface SweepBgpStatusOptions {
+  /** Only objects created at least this long ago, in ms. Default 10 minutes. */
+  readonly olderThanMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+const sweepOptionsSchema = optionsSchema<SweepBgpStatusOptions>({
+  olderThanMs: z.number().optional(),
+  signal: signalSchema,
+});
+
+const statusTarget: RequestTarget = { verb: "create", resource: "caliconodestatuses" };
+
 /**
  * Asks calico-node on each node for its BGP sessions: creates a temporary, labelled
  * CalicoNodeStatus (classes [BGP], updatePeriodSeconds set), watches it until calico-node fills
  * `status.bgp`, reads the per-peer state and deletes it, whatever happened. At most
  * `concurrency` objects exist at once; a node that does not answer in time reports `Timeout`.
+ * Given `nodeClient`, a node without a Kubernetes Node reports `NotFound` at once instead.
  *
  * @example
  * ```ts
@@ -66,14 +97,25 @@ export async function bgpStatus(
   statuses: ResourceClient<CalicoNodeStatus>,
   nodes: readonly string[],
   options: BgpStatusOptions = {},
+  nodeClient?: NodeClient,
 ): Promise<NodeBgpStatus[]> {
+  if (!Array.isArray(nodes)) {
+    throw new CalicoClientError("Invalid", "nodes must be an array of node names", {
+      causes: [{ field: "nodes", message: 'an array of Node names, e.g. ["worker-1"]' }],
+      target: statusTarget,
+    });
+  }
+  nodes.forEach((node, i) => {
+    checkName(node, statusTarget, `nodes[${i}]`);
+  });
+  checkOptions(bgpStatusOptionsSchema, options, statusTarget);
   const deadline = AbortSignal.timeout(options.timeoutMs ?? 60_000);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   const results = new Array<NodeBgpStatus>(nodes.length);
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < nodes.length; i = next++) {
-      results[i] = await oneNode(statuses, nodes[i] as string, signal, options);
+      results[i] = await oneNode(statuses, nodes[i] as string, signal, options, nodeClient);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 5) }, worker));
@@ -85,7 +127,16 @@ async function oneNode(
   node: string,
   signal: AbortSignal,
   options: BgpStatusOptions,
+  nodeClient: NodeClient | undefined,
 ): Promise<NodeBgpStatus> {
+  if (nodeClient !== undefined) {
+    // calico-node answers only for a node it runs on: without the Node, waiting is pointless
+    const missing = await nodeClient.get(node, { signal }).then(
+      () => undefined,
+      (error: unknown) => fromUnknown(error),
+    );
+    if (missing !== undefined) return { node, ok: false, error: missing };
+  }
   // a random suffix keeps concurrent runs apart; names stay within the 253-character limit
   const prefix = `calicokit-bgp-${node}`.slice(0, 240);
   const name = `${prefix}-${randomBytes(3).toString("hex")}`;
@@ -171,8 +222,9 @@ function filled(node: string, status: CalicoNodeStatusStatus): NodeBgpStatus {
  */
 export async function sweepBgpStatus(
   statuses: ResourceClient<CalicoNodeStatus>,
-  options: { readonly olderThanMs?: number; readonly signal?: AbortSignal } = {},
+  options: SweepBgpStatusOptions = {},
 ): Promise<string[]> {
+  checkOptions(sweepOptionsSchema, options, { verb: "delete", resource: "caliconodestatuses" });
   const cutoff = Date.now() - (options.olderThanMs ?? 10 * 60_000);
   const removed: string[] = [];
   const callOptions = options.signal ? { signal: options.signal } : {};

@@ -7,11 +7,13 @@ import type {
   ClusterInformation,
   IpPool,
 } from "@calicokit/types";
+import { z } from "zod";
 import { type ApiChoice, type ApiDetection, chooseApi } from "./ApiDetection.js";
 import {
   type BgpStatusOptions,
   bgpStatus,
   type NodeBgpStatus,
+  type SweepBgpStatusOptions,
   sweepBgpStatus,
 } from "./BgpStatus.js";
 import { CalicoClientError } from "./CalicoClientError.js";
@@ -19,14 +21,31 @@ import { calicoCodec, type WarningSink } from "./CalicoCodec.js";
 import { resourceKinds } from "./CalicoKinds.js";
 import type { ApiGroup } from "./CalicoObject.js";
 import { ConfigMapClient } from "./ConfigMapClient.js";
+import {
+  checkOptions,
+  countSchema,
+  functionSchema,
+  optionsSchema,
+  signalSchema,
+} from "./internal/InputCheck.js";
 import { Transport } from "./internal/Transport.js";
-import { type KubeConfigSource, loadKubeConfig } from "./KubeConfigSource.js";
+import {
+  type KubeConfigSource,
+  kubeConfigSourceFields,
+  loadKubeConfig,
+} from "./KubeConfigSource.js";
 import { LeaseClient } from "./LeaseClient.js";
 import { NodeClient } from "./NodeClient.js";
+import { NodeDrain } from "./NodeDrain.js";
 import { PodClient } from "./PodClient.js";
-import { defaultRateLimit, RateLimiter, type RateLimitOptions } from "./RateLimiter.js";
+import {
+  defaultRateLimit,
+  RateLimiter,
+  type RateLimitOptions,
+  rateLimitOptionsSchema,
+} from "./RateLimiter.js";
 import { ResourceClient } from "./ResourceClient.js";
-import { type RetryOptions, withRetries } from "./RetryPolicy.js";
+import { type RetryOptions, retryOptionsSchema, withRetries } from "./RetryPolicy.js";
 
 /** Everything `CalicoClient.connect` accepts. */
 export interface CalicoClientOptions extends KubeConfigSource {
@@ -41,6 +60,16 @@ export interface CalicoClientOptions extends KubeConfigSource {
   readonly onWarning?: WarningSink;
   readonly signal?: AbortSignal;
 }
+
+const clientOptionsSchema = optionsSchema<CalicoClientOptions>({
+  ...kubeConfigSourceFields,
+  api: z.enum(["auto", "v3", "v1"]).optional(),
+  retry: retryOptionsSchema.typed.optional(),
+  rateLimit: z.union([rateLimitOptionsSchema.typed, z.literal(false)]).optional(),
+  requestTimeoutMs: countSchema(1),
+  onWarning: functionSchema<WarningSink>(),
+  signal: signalSchema,
+});
 
 /** What the client found out about the cluster when it connected. */
 export interface ClusterFacts extends ApiDetection {
@@ -78,6 +107,8 @@ export class CalicoClient {
   readonly leases: LeaseClient;
   /** Pods by node, read-only (which workloads a route change on a node touches). */
   readonly pods: PodClient;
+  /** Cordon and evict: the opt-in drain of route reflectors before they are marked. */
+  readonly drain: NodeDrain;
 
   private constructor(
     private readonly transport: Transport,
@@ -116,6 +147,7 @@ export class CalicoClient {
     this.nodes = new NodeClient(transport, retry);
     this.leases = new LeaseClient(transport, retry);
     this.pods = new PodClient(transport, retry);
+    this.drain = new NodeDrain(transport, retry);
   }
 
   /**
@@ -141,7 +173,13 @@ export class CalicoClient {
    * ```
    */
   static async connect(options: CalicoClientOptions = {}): Promise<CalicoClient> {
-    const kubeConfig = loadKubeConfig(options);
+    checkOptions(clientOptionsSchema, options, undefined, "CalicoClient.connect options");
+    const { kubeConfig: given, kubeconfigPath, context } = options;
+    const kubeConfig = loadKubeConfig({
+      ...(given ? { kubeConfig: given } : {}),
+      ...(kubeconfigPath ? { kubeconfigPath } : {}),
+      ...(context ? { context } : {}),
+    });
     const rateLimit = options.rateLimit ?? defaultRateLimit;
     const transport = new Transport(kubeConfig, {
       limiter: rateLimit === false ? undefined : new RateLimiter(rateLimit),
@@ -182,7 +220,7 @@ export class CalicoClient {
    * ```
    */
   bgpStatus(nodes: readonly string[], options: BgpStatusOptions = {}): Promise<NodeBgpStatus[]> {
-    return bgpStatus(this.calicoNodeStatuses, nodes, options);
+    return bgpStatus(this.calicoNodeStatuses, nodes, options, this.nodes);
   }
 
   /**
@@ -193,9 +231,7 @@ export class CalicoClient {
    * await client.sweepBgpStatus({ olderThanMs: 0 })
    * ```
    */
-  sweepBgpStatus(
-    options: { readonly olderThanMs?: number; readonly signal?: AbortSignal } = {},
-  ): Promise<string[]> {
+  sweepBgpStatus(options: SweepBgpStatusOptions = {}): Promise<string[]> {
     return sweepBgpStatus(this.calicoNodeStatuses, options);
   }
 

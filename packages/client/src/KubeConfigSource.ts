@@ -1,15 +1,33 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
+import { z } from "zod";
 import { CalicoClientError } from "./CalicoClientError.js";
+import { checkOptions, optionsSchema } from "./internal/InputCheck.js";
 
 /** Where the client finds its cluster and credentials. */
 export interface KubeConfigSource {
   /** A ready KubeConfig (wins over the others). */
   readonly kubeConfig?: KubeConfig;
-  /** A kubeconfig file. Without either: $KUBECONFIG, ~/.kube/config, then in-cluster. */
+  /**
+   * A kubeconfig file (a leading `~/` is the home directory). Without either: $KUBECONFIG,
+   * ~/.kube/config, then in-cluster.
+   */
   readonly kubeconfigPath?: string;
   /** The context to use instead of the current one. */
   readonly context?: string;
 }
+
+/** The keys of `KubeConfigSource` and their schemas, shared with `CalicoClientOptions`. */
+export const kubeConfigSourceFields = {
+  kubeConfig: z
+    .custom<KubeConfig>((v) => v === undefined || v instanceof KubeConfig, "expected a KubeConfig")
+    .optional(),
+  kubeconfigPath: z.string().min(1).optional(),
+  context: z.string().min(1).optional(),
+};
+
+const kubeConfigSourceSchema = optionsSchema<KubeConfigSource>(kubeConfigSourceFields);
 
 /**
  * Loads a KubeConfig the way kubectl finds one, and fails clearly when nothing configures a
@@ -21,6 +39,7 @@ export interface KubeConfigSource {
  * ```
  */
 export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
+  checkOptions(kubeConfigSourceSchema, source, undefined, "kubeconfig options");
   let kc: KubeConfig;
   let origin: string;
   if (source.kubeConfig) {
@@ -31,7 +50,7 @@ export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
     try {
       if (source.kubeconfigPath) {
         origin = source.kubeconfigPath;
-        kc.loadFromFile(source.kubeconfigPath);
+        kc.loadFromFile(expandHome(source.kubeconfigPath));
       } else {
         origin = process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG})` : "defaults";
         kc.loadFromDefault();
@@ -77,4 +96,9 @@ export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
     );
   }
   return kc;
+}
+
+/** `~/x` as kubectl's shell would give it: the home directory joined with `x`. */
+function expandHome(path: string): string {
+  return path === "~" || path.startsWith("~/") ? join(homedir(), path.slice(1)) : path;
 }

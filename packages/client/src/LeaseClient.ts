@@ -1,7 +1,15 @@
 import { type V1Lease, V1MicroTime } from "@kubernetes/client-node";
+import { z } from "zod";
 import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
+import {
+  checkOptions,
+  countSchema,
+  type OptionsSchema,
+  optionsSchema,
+  signalSchema,
+} from "./internal/InputCheck.js";
 import { Transport } from "./internal/Transport.js";
-import type { CallOptions } from "./ResourceClient.js";
+import { type CallOptions, callOptionsSchema } from "./ResourceClient.js";
 import { type RetryOptions, withRetries } from "./RetryPolicy.js";
 
 /** Which Lease, and who we are. */
@@ -25,6 +33,19 @@ export interface HeldLease extends LeaseRef {
   /** The Lease's resourceVersion after our last write (the precondition of the next). */
   readonly resourceVersion: string;
 }
+
+const leaseKeyFields = { name: z.string().min(1), namespace: z.string().min(1) };
+const leaseKeySchema = optionsSchema<Omit<LeaseRef, "holder">>(leaseKeyFields, "allowed");
+const leaseRefSchema = optionsSchema<LeaseRef>({ ...leaseKeyFields, holder: z.string().min(1) });
+// a HeldLease comes from acquire/renew; only what renew and release read is checked
+const heldLeaseSchema = optionsSchema<Pick<HeldLease, "name" | "namespace" | "holder">>(
+  { ...leaseKeyFields, holder: z.string().min(1) },
+  "allowed",
+);
+const acquireOptionsSchema = optionsSchema<AcquireOptions>({
+  signal: signalSchema,
+  durationSeconds: countSchema(1),
+});
 
 /**
  * One-run-per-cluster locking on a `coordination.k8s.io/v1` Lease, like client-go's leader
@@ -63,10 +84,37 @@ export class LeaseClient {
     return withRetries(op, this.target(verb, ref), this.retry, signal);
   }
 
-  /** The Lease as stored, or undefined when there is none. */
+  /** Checks a public call's lease argument and options before anything is sent. */
+  private checked<R>(
+    verb: string,
+    schema: OptionsSchema<R>,
+    ref: unknown,
+    options: unknown,
+    optionsSchemaOfCall: OptionsSchema<unknown> = callOptionsSchema,
+  ): void {
+    const given = (typeof ref === "object" && ref !== null ? ref : {}) as Partial<LeaseRef>;
+    const target = {
+      verb,
+      resource: "leases.coordination.k8s.io",
+      ...(typeof given.name === "string" ? { name: given.name } : {}),
+      ...(typeof given.namespace === "string" ? { namespace: given.namespace } : {}),
+    };
+    checkOptions(schema, ref, target, "lease reference");
+    checkOptions(optionsSchemaOfCall, options, target);
+  }
+
+  /** The Lease as stored, or undefined when there is none (a `HeldLease` works as `ref`). */
   async read(
     ref: Omit<LeaseRef, "holder">,
     options: CallOptions = {},
+  ): Promise<V1Lease | undefined> {
+    this.checked("get", leaseKeySchema, ref, options);
+    return this.stored(ref, options);
+  }
+
+  private async stored(
+    ref: Omit<LeaseRef, "holder">,
+    options: CallOptions,
   ): Promise<V1Lease | undefined> {
     try {
       return await this.call("get", { ...ref, holder: "" }, options.signal, () =>
@@ -86,9 +134,10 @@ export class LeaseClient {
    * expires. Taking over an expired lease counts a transition.
    */
   async acquire(ref: LeaseRef, options: AcquireOptions = {}): Promise<HeldLease> {
+    this.checked("update", leaseRefSchema, ref, options, acquireOptionsSchema);
     const durationSeconds = options.durationSeconds ?? 60;
     const now = new V1MicroTime(Date.now());
-    const existing = await this.read(ref, options);
+    const existing = await this.stored(ref, options.signal ? { signal: options.signal } : {});
     if (existing === undefined) {
       const created = await this.write("create", ref, options.signal, wrote(ref.holder, now), () =>
         this.transport.coordination.createNamespacedLease(
@@ -148,7 +197,8 @@ export class LeaseClient {
 
   /** Extends the claim; `Conflict` if someone else took the lease meanwhile. */
   async renew(lease: HeldLease, options: CallOptions = {}): Promise<HeldLease> {
-    const current = await this.read(lease, options);
+    this.checked("update", heldLeaseSchema, lease, options);
+    const current = await this.stored(lease, options);
     if (current?.spec?.holderIdentity !== lease.holder) {
       throw new CalicoClientError(
         "Conflict",
@@ -177,7 +227,8 @@ export class LeaseClient {
 
   /** Gives the lease up (clears the holder) if it is still ours; otherwise does nothing. */
   async release(lease: HeldLease, options: CallOptions = {}): Promise<void> {
-    const current = await this.read(lease, options);
+    this.checked("update", heldLeaseSchema, lease, options);
+    const current = await this.stored(lease, options);
     if (current?.spec?.holderIdentity !== lease.holder) return;
     const { holderIdentity: _holder, ...rest } = current.spec;
     await this.write("update", lease, options.signal, wrote(undefined, rest.renewTime), () =>
@@ -209,7 +260,7 @@ export class LeaseClient {
     } catch (error) {
       const failure = fromUnknown(error, this.target(verb, ref));
       if (failure._tag !== "AlreadyExists" && failure._tag !== "Conflict") throw failure;
-      const now = await this.read(ref, signal ? { signal } : {});
+      const now = await this.stored(ref, signal ? { signal } : {});
       if (now !== undefined && landed(now)) return now;
       throw new CalicoClientError(
         "Conflict",

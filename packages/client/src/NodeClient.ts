@@ -9,9 +9,18 @@ import {
   kubernetesNodeFieldsFromCalico,
 } from "@calicokit/types";
 import { PatchStrategy } from "@kubernetes/client-node";
+import { z } from "zod";
 import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
+import { checkName, checkOptions, optionsSchema } from "./internal/InputCheck.js";
 import { Transport } from "./internal/Transport.js";
-import type { CallOptions, ListOptions, WriteOptions } from "./ResourceClient.js";
+import {
+  type CallOptions,
+  callOptionsSchema,
+  type ListOptions,
+  listOptionsSchema,
+  type WriteOptions,
+  writeOptionFields,
+} from "./ResourceClient.js";
 import { type RetryOptions, withRetries } from "./RetryPolicy.js";
 
 /** A core Node with its Calico view (`warnings` name annotations Calico would ignore). */
@@ -36,6 +45,19 @@ export interface ClearRouteReflectorOptions extends WriteOptions {
   /** The label key set by `setRouteReflector`. Default `projectcalico.org/RouteReflectorClusterID`. */
   readonly labelKey?: string;
 }
+
+const routeReflectorOptionsSchema = optionsSchema<RouteReflectorOptions>({
+  ...writeOptionFields,
+  clusterId: z.string(),
+  label: optionsSchema<RouteReflectorLabel>({
+    key: z.string().min(1),
+    value: z.string(),
+  }).typed.optional(),
+});
+const clearRouteReflectorOptionsSchema = optionsSchema<ClearRouteReflectorOptions>({
+  ...writeOptionFields,
+  labelKey: z.string().min(1).optional(),
+});
 
 const conflictAttempts = 5;
 
@@ -73,6 +95,8 @@ export class NodeClient {
 
   /** Reads one Node and its Calico view. */
   async get(name: string, options: CallOptions = {}): Promise<NodeView> {
+    checkName(name, this.target("get"));
+    checkOptions(callOptionsSchema, options, this.target("get", name));
     return view(await this.readRaw(name, options.signal));
   }
 
@@ -85,6 +109,7 @@ export class NodeClient {
    * ```
    */
   async *list(options: ListOptions = {}): AsyncGenerator<NodeView, void, undefined> {
+    checkOptions(listOptionsSchema, options, this.target("list"));
     let token: string | undefined;
     do {
       const continueToken = token;
@@ -94,6 +119,7 @@ export class NodeClient {
             {
               limit: options.pageSize ?? 500,
               ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
+              ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}),
               ...(continueToken ? { _continue: continueToken } : {}),
             },
             Transport.callOptions(options),
@@ -113,6 +139,8 @@ export class NodeClient {
    * so another writer's labels and annotations survive. No write when both are already set.
    */
   async setRouteReflector(name: string, options: RouteReflectorOptions): Promise<NodeView> {
+    checkName(name, this.target("patch"));
+    checkOptions(routeReflectorOptionsSchema, options, this.target("patch", name));
     if (!isRouteReflectorClusterId(options.clusterId)) {
       throw new CalicoClientError(
         "Invalid",
@@ -140,6 +168,8 @@ export class NodeClient {
     name: string,
     options: ClearRouteReflectorOptions = {},
   ): Promise<NodeView> {
+    checkName(name, this.target("patch"));
+    checkOptions(clearRouteReflectorOptionsSchema, options, this.target("patch", name));
     return this.patchOwnFields(name, options, {
       labels: { [options.labelKey ?? calicoNodeAnnotations.routeReflectorClusterID]: null },
       annotations: { [calicoNodeAnnotations.routeReflectorClusterID]: null },

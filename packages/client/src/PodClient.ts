@@ -1,5 +1,6 @@
+import { checkOptions } from "./internal/InputCheck.js";
 import { Transport } from "./internal/Transport.js";
-import type { CallOptions } from "./ResourceClient.js";
+import { type CallOptions, callOptionsSchema } from "./ResourceClient.js";
 import { type RetryOptions, withRetries } from "./RetryPolicy.js";
 
 /** A Pod as the migration planner needs it: where it runs and whether it has its own network. */
@@ -11,6 +12,8 @@ export interface PodPlacement {
   readonly hostNetwork: boolean;
   /** Pending, Running, Succeeded, Failed or Unknown. */
   readonly phase: string;
+  /** The kind of its controller (e.g. `DaemonSet`, which a drain leaves alone), if any. */
+  readonly controllerKind: string | null;
 }
 
 /**
@@ -30,6 +33,7 @@ export class PodClient {
 
   /** Every Pod bound to a node (unscheduled ones are left out). */
   async list(options: CallOptions = {}): Promise<PodPlacement[]> {
+    checkOptions(callOptionsSchema, options, { verb: "list", resource: "pods" });
     const pods: PodPlacement[] = [];
     let token: string | undefined;
     do {
@@ -55,6 +59,7 @@ export class PodClient {
           node: pod.spec?.nodeName ?? "",
           hostNetwork: pod.spec?.hostNetwork === true,
           phase: pod.status?.phase ?? "Unknown",
+          controllerKind: pod.metadata?.ownerReferences?.find((o) => o.controller)?.kind ?? null,
         });
       }
       token = page.metadata?._continue || undefined;

@@ -25,6 +25,9 @@ describe("RateLimiter", () => {
   });
 
   it("rejects nonsense settings", () => {
-    expect(() => new RateLimiter({ qps: 0, burst: 1 })).toThrow(/qps > 0/);
+    expect(() => new RateLimiter({ qps: 0, burst: 1 })).toThrow(/Config.*qps > 0[\s\S]*qps:/);
+    expect(() => new RateLimiter({ qps: 1, burst: 1, bust: 2 } as never)).toThrow(
+      /bust: unknown option: did you mean "burst"/,
+    );
   });
 });

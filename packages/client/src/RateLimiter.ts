@@ -1,10 +1,18 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
+import { checkOptions, optionsSchema } from "./internal/InputCheck.js";
 
 /** Client-side request rate: `qps` tokens per second, at most `burst` saved up. */
 export interface RateLimitOptions {
   readonly qps: number;
   readonly burst: number;
 }
+
+/** The schema `RateLimitOptions` are checked against (unknown keys refused). */
+export const rateLimitOptionsSchema = optionsSchema<RateLimitOptions>({
+  qps: z.number().positive(),
+  burst: z.number().min(1),
+});
 
 /** Like kubectl's defaults: enough for bulk work, gentle on a busy apiserver. */
 export const defaultRateLimit: RateLimitOptions = { qps: 50, burst: 100 };
@@ -27,11 +35,7 @@ export class RateLimiter {
   private readonly burst: number;
 
   constructor(options: RateLimitOptions) {
-    if (!(options.qps > 0) || !(options.burst >= 1)) {
-      throw new RangeError(
-        `rate limit needs qps > 0 and burst >= 1 (got qps ${options.qps}, burst ${options.burst})`,
-      );
-    }
+    checkOptions(rateLimitOptionsSchema, options, undefined, "rate limit (qps > 0, burst >= 1)");
     this.qps = options.qps;
     this.burst = options.burst;
     this.tokens = options.burst;

@@ -1,8 +1,18 @@
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ApiException, PatchStrategy } from "@kubernetes/client-node";
+import { z } from "zod";
 import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
 import type { CalicoObject, ResourceKind, WireCodec } from "./CalicoObject.js";
+import {
+  checkName,
+  checkObject,
+  checkOptions,
+  countSchema,
+  type OptionsSchema,
+  optionsSchema,
+  signalSchema,
+} from "./internal/InputCheck.js";
 import { labelSelectorPredicate } from "./internal/LabelSelector.js";
 import { applyMergePatch, containsFields, diffMergePatch } from "./internal/MergePatch.js";
 import { Transport } from "./internal/Transport.js";
@@ -78,6 +88,49 @@ export interface WatchOptions extends CallOptions {
   readonly renewSeconds?: number;
 }
 
+/** The schemas of `WriteOptions`' keys, for option types that extend it. */
+export const writeOptionFields = { signal: signalSchema, dryRun: z.boolean().optional() };
+const listFields = {
+  signal: signalSchema,
+  labelSelector: z.string().optional(),
+  fieldSelector: z.string().optional(),
+  pageSize: countSchema(1),
+};
+
+/** The schema `CallOptions` are checked against (unknown keys refused). */
+export const callOptionsSchema = optionsSchema<CallOptions>({ signal: signalSchema });
+/** The schema `WriteOptions` are checked against (unknown keys refused). */
+export const writeOptionsSchema = optionsSchema<WriteOptions>(writeOptionFields);
+/** The schema `ListOptions` are checked against (unknown keys refused). */
+export const listOptionsSchema = optionsSchema<ListOptions>(listFields);
+const listPageOptionsSchema = optionsSchema<ListPageOptions>({
+  ...listFields,
+  continue: z.string().optional(),
+});
+const patchOptionsSchema = optionsSchema<PatchOptions>({
+  ...writeOptionFields,
+  resourceVersion: z.string().optional(),
+});
+const applyOptionsSchema = optionsSchema<ApplyOptions>({
+  ...writeOptionFields,
+  force: z.boolean().optional(),
+});
+const deleteOptionsSchema = optionsSchema<DeleteOptions>({
+  ...writeOptionFields,
+  uid: z.string().optional(),
+  resourceVersion: z.string().optional(),
+});
+const watchOptionsSchema = optionsSchema<WatchOptions>({
+  signal: signalSchema,
+  resourceVersion: z.string().optional(),
+  labelSelector: z.string().optional(),
+  fieldSelector: z.string().optional(),
+  renewSeconds: countSchema(1),
+});
+
+/** Options of `listPage`: a list's options and the token of the page wanted. */
+export type ListPageOptions = ListOptions & { readonly continue?: string | undefined };
+
 /**
  * A typed watch event. Bookmarks carry only the resourceVersion reached. After a 410 Gone the
  * client re-lists and reports the difference as ADDED/MODIFIED/DELETED, so no change is lost.
@@ -133,6 +186,16 @@ export class ResourceClient<T extends CalicoObject> {
     return { verb, resource: this.resource, ...(name === undefined ? {} : { name }) };
   }
 
+  /** A public call's options, checked (unknown keys, types) before anything is sent. */
+  private options<O>(
+    verb: string,
+    name: string | undefined,
+    schema: OptionsSchema<O>,
+    given: unknown,
+  ): O {
+    return checkOptions(schema, given, this.target(verb, name));
+  }
+
   /** Label filtering the apiserver cannot do for this codec (v1 mode), else "everything". */
   private clientSideSelector(selector: string | undefined): (object: CalicoObject) => boolean {
     if (this.codec.labelsServerSide || !selector) return () => true;
@@ -153,7 +216,8 @@ export class ResourceClient<T extends CalicoObject> {
     return withRetries(operation, this.target(verb, name), this.retry, signal);
   }
 
-  private encode(object: CalicoObject): CalicoObject {
+  private encode(verb: string, object: CalicoObject): CalicoObject {
+    checkObject(object, "object", this.target(verb));
     const candidate = { ...object, apiVersion: object.apiVersion ?? this.codec.api.apiVersion };
     if (candidate.kind !== this.kind.kind) {
       throw new CalicoClientError(
@@ -161,7 +225,7 @@ export class ResourceClient<T extends CalicoObject> {
         `expected kind ${this.kind.kind}, got ${object.kind}`,
         {
           causes: [{ field: "kind", message: `must be ${this.kind.kind}` }],
-          target: this.target("write", object.metadata?.name),
+          target: this.target(verb, object.metadata?.name),
         },
       );
     }
@@ -170,6 +234,8 @@ export class ResourceClient<T extends CalicoObject> {
 
   /** Reads one object; `NotFound` when it does not exist. */
   async get(name: string, options: CallOptions = {}): Promise<T> {
+    checkName(name, this.target("get"));
+    this.options("get", name, callOptionsSchema, options);
     const raw = await this.run("get", name, options.signal, () =>
       this.transport.customObjects.getClusterCustomObject(
         { ...this.coordinates, name },
@@ -180,9 +246,8 @@ export class ResourceClient<T extends CalicoObject> {
   }
 
   /** Reads one page; the building block of `list` (and of re-lists after 410). */
-  async listPage(
-    options: ListOptions & { readonly continue?: string | undefined } = {},
-  ): Promise<ListPage<T>> {
+  async listPage(options: ListPageOptions = {}): Promise<ListPage<T>> {
+    this.options("list", undefined, listPageOptionsSchema, options);
     const serverSide = this.codec.labelsServerSide ? options.labelSelector : undefined;
     const raw = (await this.run("list", undefined, options.signal, () =>
       this.transport.customObjects.listClusterCustomObject(
@@ -213,6 +278,7 @@ export class ResourceClient<T extends CalicoObject> {
    * ```
    */
   async *list(options: ListOptions = {}): AsyncGenerator<T, void, undefined> {
+    this.options("list", undefined, listOptionsSchema, options);
     let token: string | undefined;
     do {
       const page = await this.listPage({ ...options, continue: token });
@@ -223,6 +289,7 @@ export class ResourceClient<T extends CalicoObject> {
 
   /** Every matching object and the resourceVersion the list was taken at. */
   async listAll(options: ListOptions = {}): Promise<{ items: T[]; resourceVersion: string }> {
+    this.options("list", undefined, listOptionsSchema, options);
     const items: T[] = [];
     let token: string | undefined;
     let resourceVersion = "";
@@ -240,8 +307,9 @@ export class ResourceClient<T extends CalicoObject> {
    * timeout) the retry first reads: an object already holding what we sent is the success.
    */
   async create(object: T, options: WriteOptions = {}): Promise<T> {
-    const body = this.encode(object);
+    const body = this.encode("create", object);
     const name = nameOf(body);
+    this.options("create", name, writeOptionsSchema, options);
     const raw = await this.run("create", name, options.signal, async ({ previousError }) => {
       if (mayHaveLanded(options, previousError)) {
         const existing = await this.readIfExists(name, options.signal);
@@ -267,8 +335,9 @@ export class ResourceClient<T extends CalicoObject> {
    * on that version (else `Conflict`).
    */
   async replace(object: T, options: WriteOptions = {}): Promise<T> {
-    const body = this.encode(object);
+    const body = this.encode("update", object);
     const name = nameOf(body);
+    this.options("update", name, writeOptionsSchema, options);
     const expected = body.metadata.resourceVersion;
     if (!expected) {
       throw new CalicoClientError("Invalid", "replace needs metadata.resourceVersion", {
@@ -305,6 +374,9 @@ export class ResourceClient<T extends CalicoObject> {
    * ```
    */
   async patch(name: string, patch: object, options: PatchOptions = {}): Promise<T> {
+    checkName(name, this.target("patch"));
+    checkObject(patch, "patch", this.target("patch", name));
+    this.options("patch", name, patchOptionsSchema, options);
     const attempts = options.resourceVersion === undefined ? 5 : 1;
     for (let attempt = 1; ; attempt++) {
       const stored = await this.readRaw(name, options.signal);
@@ -313,7 +385,7 @@ export class ResourceClient<T extends CalicoObject> {
         throw conflict(this.target("patch", name), options.resourceVersion, stored);
       }
       const current = this.decode(stored);
-      const desired = this.encode(applyMergePatch(current, patch) as T);
+      const desired = this.encode("patch", applyMergePatch(current, patch) as T);
       // only what a write may change: spec, labels, annotations (never server-owned metadata)
       const diff = diffMergePatch(writable(stored), writable(desired)) as
         | { metadata?: object }
@@ -355,8 +427,9 @@ export class ResourceClient<T extends CalicoObject> {
    * and leaves other managers' fields alone. The object is validated first.
    */
   async apply(object: T, options: ApplyOptions = {}): Promise<T> {
-    const body = this.encode(object);
+    const body = this.encode("patch", object);
     const name = nameOf(body);
+    this.options("patch", name, applyOptionsSchema, options);
     const { resourceVersion: _ignored, ...metadata } = body.metadata;
     const applied = { ...body, metadata };
     let force = options.force === true;
@@ -388,6 +461,8 @@ export class ResourceClient<T extends CalicoObject> {
    * an ambiguous failure that finds it gone counts as done.
    */
   async delete(name: string, options: DeleteOptions = {}): Promise<void> {
+    checkName(name, this.target("delete"));
+    this.options("delete", name, deleteOptionsSchema, options);
     const uid = options.uid ? this.codec.storedUid(options.uid) : undefined;
     const preconditions = {
       ...(uid ? { uid } : {}),
@@ -417,8 +492,9 @@ export class ResourceClient<T extends CalicoObject> {
    * CalicoNodeStatus). `metadata.resourceVersion` is the precondition when set.
    */
   async replaceStatus(object: T, options: WriteOptions = {}): Promise<T> {
-    const name = nameOf(object);
-    const body = { ...this.encode(object), status: object.status };
+    const body = { ...this.encode("update", object), status: object.status };
+    const name = nameOf(body);
+    this.options("update", name, writeOptionsSchema, options);
     const raw = await this.run("update", name, options.signal, () =>
       this.transport.customObjects.replaceClusterCustomObjectStatus(
         {
@@ -448,11 +524,12 @@ export class ResourceClient<T extends CalicoObject> {
    * ```
    */
   async *watch(options: WatchOptions = {}): AsyncGenerator<WatchEvent<T>, void, undefined> {
+    this.options("watch", undefined, watchOptionsSchema, options);
     const { signal } = options;
     const known = new Map<string, T>();
     let resourceVersion = options.resourceVersion;
     if (resourceVersion === undefined) {
-      const listing = await this.listAll(options);
+      const listing = await this.listAll(listOptionsOf(options));
       for (const item of listing.items) {
         known.set(nameOf(item), item);
         yield { type: "ADDED", object: item };
@@ -489,7 +566,7 @@ export class ResourceClient<T extends CalicoObject> {
       } catch (error) {
         if (signal?.aborted) return;
         if (error instanceof WatchExpired) {
-          const listing = await this.listAll(options);
+          const listing = await this.listAll(listOptionsOf(options));
           yield* relistDifference(known, listing.items);
           resourceVersion = listing.resourceVersion;
           continue;
@@ -676,4 +753,14 @@ function* relistDifference<T extends CalicoObject>(
       yield { type: "DELETED", object };
     }
   }
+}
+
+/** The list options within a watch's options (a watch lists first, and again after 410). */
+function listOptionsOf(options: WatchOptions): ListOptions {
+  const { signal, labelSelector, fieldSelector } = options;
+  return {
+    ...(signal ? { signal } : {}),
+    ...(labelSelector ? { labelSelector } : {}),
+    ...(fieldSelector ? { fieldSelector } : {}),
+  };
 }

@@ -6,6 +6,7 @@ import {
   fromUnknown,
   type RequestTarget,
 } from "./CalicoClientError.js";
+import { countSchema, functionSchema, optionsSchema } from "./internal/InputCheck.js";
 
 /** What `onRetry` is told before the client waits and tries again. */
 export interface RetryEvent {
@@ -29,6 +30,15 @@ export interface RetryOptions {
   /** Called before each wait; for logs and metrics. */
   readonly onRetry?: (event: RetryEvent) => void;
 }
+
+/** The schema `RetryOptions` are checked against (unknown keys refused). */
+export const retryOptionsSchema = optionsSchema<RetryOptions>({
+  attempts: countSchema(1),
+  deadlineMs: countSchema(0),
+  baseDelayMs: countSchema(0),
+  maxDelayMs: countSchema(0),
+  onRetry: functionSchema<RetryOptions["onRetry"]>(),
+});
 
 export const defaultRetryOptions = {
   attempts: 6,

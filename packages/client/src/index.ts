@@ -5,6 +5,7 @@ export {
   bgpStatus,
   bgpStatusLabels,
   type NodeBgpStatus,
+  type SweepBgpStatusOptions,
   sweepBgpStatus,
 } from "./BgpStatus.js";
 export {
@@ -52,6 +53,7 @@ export {
   type RouteReflectorLabel,
   type RouteReflectorOptions,
 } from "./NodeClient.js";
+export { NodeDrain } from "./NodeDrain.js";
 export { PodClient, type PodPlacement } from "./PodClient.js";
 export { defaultRateLimit, RateLimiter, type RateLimitOptions } from "./RateLimiter.js";
 export {

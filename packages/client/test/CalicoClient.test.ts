@@ -180,9 +180,34 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
     client.close();
   });
 
+  /** A core Node named `name`: bgpStatus asks only about nodes that exist. */
+  async function createNode(name: string): Promise<void> {
+    const created = await raw.request({
+      method: "POST",
+      path: "/api/v1/nodes",
+      body: { metadata: { name } },
+    });
+    expect(created.status).toBe(201);
+  }
+
+  it("bgpStatus: answers NotFound at once for a node that does not exist", async () => {
+    const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
+    const node = unique("no-such-node");
+    // a budget far beyond the test's own timeout: only the Node check can end this in time
+    const [result] = await client.bgpStatus([node], { timeoutMs: 600_000 });
+    expect(result).toMatchObject({ node, ok: false, error: { _tag: "NotFound" } });
+    const left = [];
+    for await (const s of client.calicoNodeStatuses.list()) {
+      if (s.spec.node === node) left.push(s.metadata.name);
+    }
+    expect(left).toEqual([]);
+    client.close();
+  });
+
   it("bgpStatus: times out and cleans up when no calico-node answers", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
     const node = unique("silent");
+    await createNode(node);
     const [result] = await client.bgpStatus([node], { timeoutMs: 1500 });
     expect(result).toMatchObject({ node, ok: false, error: { _tag: "Timeout" } });
     const left = [];
@@ -198,6 +223,7 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
   it("bgpStatus: reads per-peer state once the status is filled", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
     const node = unique("worker");
+    await createNode(node);
     const controller = new AbortController();
     // play calico-node: fill each of our objects for this node through the status subresource
     const filler = (async () => {

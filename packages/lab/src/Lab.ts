@@ -30,31 +30,14 @@ import {
   type LabCalicoApi,
   type LabNodeSpec,
 } from "./internal/LabObjects.js";
+import { checkAddNodeOptions, checkLabOptions } from "./internal/LabOptionsCheck.js";
 import { type NodeFiles, nodeFiles } from "./internal/NodeFiles.js";
 import { privilegeProblem } from "./internal/Privileges.js";
 import { LabAgent } from "./LabAgent.js";
 import { LabError } from "./LabError.js";
 import { LabNetwork, type NodeLink } from "./LabNetwork.js";
+import type { AddNodeOptions, LabOptions } from "./LabOptions.js";
 import { type RouteGap, RouteProbe } from "./RouteProbe.js";
-
-export interface LabOptions {
-  /** Scopes everything the lab creates (namespaces, temp dir); `[a-z0-9-]`, at most 30 chars. */
-  readonly name: string;
-  /** Number of nodes (1..240), named `node-1` ... */
-  readonly nodes: number;
-  /** Zone names assigned round-robin, or how many zones (`zone-a`, `zone-b`, ...). Default 1. */
-  readonly zones?: number | readonly string[];
-  /** Creates the `default` BGPConfiguration with this AS; without it there is none (AS 64512). */
-  readonly asNumber?: number;
-  /** Also give nodes IPv6 addresses, an IPv6 pool and blocks; bird6 then runs BGP too. */
-  readonly ipv6?: boolean;
-  /** Which Calico API group the control plane serves and the agent reads. */
-  readonly calicoApi: LabCalicoApi;
-  /** Watch kernel routes to every other node's block (default true). */
-  readonly routeProbe?: boolean;
-  /** Parent of the lab's temp dir (default: the OS temp dir). */
-  readonly workDir?: string;
-}
 
 /** One node as `lab status -o json` prints it. */
 export interface LabNodeStatus {
@@ -92,12 +75,6 @@ export interface LabBgpSession {
   readonly established: boolean;
 }
 
-/** Options of `lab.addNode`. */
-export interface AddNodeOptions {
-  readonly zone?: string;
-  readonly labels?: Readonly<Record<string, string>>;
-}
-
 interface LabNode {
   readonly spec: LabNodeSpec;
   readonly link: NodeLink;
@@ -117,7 +94,6 @@ export const birdRouteReplaceMs = 50;
 const defaultASNumber = 64512;
 /** The Calico version the lab's ClusterInformation claims (the BGP behaviour it mirrors). */
 const mirroredCalicoVersion = "v3.32.1";
-const labNamePattern = /^[a-z0-9]([a-z0-9-]{0,28}[a-z0-9])?$/;
 
 /**
  * A local Calico cluster whose BGP is real: a kube-apiserver with Calico's CRDs (testkit), one
@@ -160,7 +136,7 @@ export class Lab {
    * sessions come up within seconds after.
    */
   static async up(options: LabOptions): Promise<Lab> {
-    validate(options);
+    checkLabOptions(options);
     assertPrivileged();
     for (const tool of ["ip", "ss", "bird", "bird6"]) assertInstalled(tool);
     const dir = join(options.workDir ?? tmpdir(), `calicokit-lab.${options.name}`);
@@ -344,6 +320,7 @@ export class Lab {
 
   /** Adds a node while the lab runs (next free index); resolves when its BIRD runs. */
   async addNode(options: AddNodeOptions = {}): Promise<LabNodeStatus> {
+    checkAddNodeOptions(options);
     let index = 1;
     const used = new Set([...this.nodes.values()].map((n) => n.link.index));
     while (used.has(index)) index++;
@@ -539,37 +516,6 @@ export class Lab {
       netns: node.link.netns,
       blocks: node.blocks,
     }));
-  }
-}
-
-function validate(options: LabOptions): void {
-  if (!labNamePattern.test(options.name)) {
-    throw new LabError(
-      "InvalidOptions",
-      `lab name ${JSON.stringify(options.name)} is not allowed`,
-      "use 1-30 characters of a-z, 0-9 and '-', starting and ending with a letter or digit",
-    );
-  }
-  if (!Number.isInteger(options.nodes) || options.nodes < 1 || options.nodes > maxLabNodes) {
-    throw new LabError(
-      "InvalidOptions",
-      `nodes must be an integer from 1 to ${maxLabNodes}, got ${options.nodes}`,
-    );
-  }
-  const zones = options.zones;
-  if (
-    typeof zones === "number"
-      ? !Number.isInteger(zones) || zones < 1 || zones > 26
-      : zones?.length === 0
-  ) {
-    throw new LabError("InvalidOptions", "zones must be 1..26 or a non-empty list of zone names");
-  }
-  const as = options.asNumber;
-  if (as !== undefined && (!Number.isInteger(as) || as < 1 || as > 4294967295)) {
-    throw new LabError(
-      "InvalidOptions",
-      `asNumber must be an integer from 1 to 4294967295, got ${as}`,
-    );
   }
 }
 

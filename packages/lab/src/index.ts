@@ -41,17 +41,16 @@ export {
 } from "./DocumentedProcedure.js";
 export type { IpFamily } from "./IpFamily.js";
 export {
-  type AddNodeOptions,
   birdRouteReplaceMs,
   Lab,
   type LabBgpSession,
   type LabNodeStatus,
-  type LabOptions,
   type LabStatus,
 } from "./Lab.js";
 export { LabAgent, type LabAgentOptions } from "./LabAgent.js";
 export { type AnyLabError, LabError, type LabErrorTag } from "./LabError.js";
 export { LabNetwork, type NodeLink } from "./LabNetwork.js";
+export type { AddNodeOptions, LabOptions } from "./LabOptions.js";
 export {
   type NodeStatusPeer,
   type NodeStatusReport,
