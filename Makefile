@@ -108,6 +108,26 @@ demo: bootstrap build ## a local lab cluster (real BIRD) and a mesh -> route-ref
 control-plane: bootstrap build ## a test control plane (Calico v3 CRDs) held until Ctrl-C, for poking at
 	node packages/testkit/dist/main.js v3 --hold
 
+# The published packages: every package under packages/ that is not marked private.
+SDK_DIRS = $(patsubst %/package.json,%,$(shell grep -L '"private": true' packages/*/package.json))
+PACKS ?= $(ROOT)/.packs
+
+.PHONY: pack
+pack: $(DEPS_STAMP) ## build the SDK packages, write their npm tarballs to .packs/, check them (publint, attw)
+	turbo run build --output-logs=errors-only $(SDK_DIRS:%=--filter=./%)
+	@# tsc -b keeps the output of a deleted or renamed source: drop it, so it is never shipped
+	@for js in $$(find $(SDK_DIRS:%=%/dist) -name '*.js'); do \
+	  src="$${js/\/dist\//\/src\/}"; \
+	  test -f "$${src%.js}.ts" || rm -fv "$${js%.js}".{js,js.map,d.ts,d.ts.map}; \
+	done
+	rm -rf $(PACKS) && mkdir -p $(PACKS)
+	pnpm --reporter=silent --recursive $(SDK_DIRS:%=--filter=./%) pack --pack-destination $(PACKS) >/dev/null
+	@# quiet when good, the full report when not; attw ignores CommonJS resolution (ESM only)
+	@cd $(PACKS) && ls *.tgz | xargs -P 4 -I{} sh -c '\
+	  publint run --strict {} >/dev/null || { publint run --strict {}; exit 1; }; \
+	  attw --quiet --profile esm-only --no-definitely-typed {} || { attw --profile esm-only --no-definitely-typed {}; exit 1; }'
+	@echo "packed and checked (publint, attw esm-only): $$(cd $(PACKS) && echo *.tgz)"
+
 clean: ## remove build output and the bootstrapped toolchain
-	rm -rf $(TOOLS) node_modules packages/*/node_modules apps/*/node_modules bench/node_modules packages/*/dist apps/*/dist .turbo
+	rm -rf $(TOOLS) node_modules packages/*/node_modules apps/*/node_modules bench/node_modules packages/*/dist apps/*/dist .turbo .packs
 	find . -name '*.tsbuildinfo' -not -path './node_modules/*' -delete
