@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { stripTypeScriptTypes } from "node:module";
 import { resolve } from "node:path";
+import { format } from "node:util";
 import { KubeHttp } from "@calicokit/testkit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as clientModule from "../src/index.js";
@@ -39,21 +40,44 @@ describe("docs/client.md", () => {
     expect(blocks.length).toBeGreaterThanOrEqual(7);
   });
 
+  it("say what they print", () => {
+    expect(blocks.join("\n").match(/\/\/ prints: /g)?.length).toBeGreaterThanOrEqual(3);
+  });
+
   it.each(blocks.map((code, i) => [i + 1, code] as const))("example %i runs", async (_, code) => {
+    // `console.log(...); // prints: <text>`: what that line prints, checked; `...` ends a prefix
+    const expected = new Map<number, string>();
     const body = code
       .split("\n")
+      .map((line, i) => {
+        const printed = /\/\/ prints: (.*)$/.exec(line);
+        if (printed === null) return line;
+        expected.set(i, printed[1] as string);
+        return line.replace("console.log(", `print(${i}, `);
+      })
       .filter((line) => !line.startsWith("import "))
       .join("\n");
+    const printedBy = new Map<number, string[]>();
+    const print = (line: number, ...args: unknown[]) => {
+      printedBy.set(line, [...(printedBy.get(line) ?? []), format(...args)]);
+    };
     // the examples' imports, provided as parameters
-    const scope = Object.entries(clientModule);
+    const scope = [...Object.entries(clientModule), ["print", print] as const];
     const run = new AsyncFunction(...scope.map(([name]) => name), stripTypeScriptTypes(body));
-    const logged: unknown[] = [];
     const log = console.log;
-    console.log = (...args: unknown[]) => logged.push(args);
+    console.log = () => {};
     try {
       await run(...scope.map(([, value]) => value));
     } finally {
       console.log = log;
+    }
+    for (const [line, text] of expected) {
+      const outputs = printedBy.get(line) ?? [];
+      expect(outputs.length, `line ${line + 1} printed nothing`).toBeGreaterThan(0);
+      for (const output of outputs) {
+        if (text.endsWith("...")) expect(output.startsWith(text.slice(0, -3))).toBe(true);
+        else expect(output).toBe(text);
+      }
     }
   });
 });
