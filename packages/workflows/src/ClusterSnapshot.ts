@@ -21,6 +21,8 @@ export interface SnapshotNode {
   readonly ipv6: string | null;
   /** The node's own AS override, when it has one. */
   readonly asNumber: number | null;
+  /** Cordoned (`spec.unschedulable`). */
+  readonly unschedulable: boolean;
 }
 
 /** One reading of everything a migration plan depends on. */
@@ -55,6 +57,8 @@ export function snapshotNode(view: NodeView, reflectorLabelKey: string): Snapsho
     ipv4: withoutPrefix(node.spec.bgp?.ipv4Address),
     ipv6: withoutPrefix(node.spec.bgp?.ipv6Address),
     asNumber: node.spec.bgp?.asNumber ?? null,
+    unschedulable:
+      (kubernetes as { spec?: { unschedulable?: boolean } }).spec?.unschedulable === true,
   };
 }
 

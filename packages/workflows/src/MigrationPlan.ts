@@ -26,13 +26,15 @@ export const StepIdSchema = z.enum([
   "unmark-route-reflectors",
   "delete-peers",
   "verify-final",
+  "drain-reflectors",
+  "uncordon-reflectors",
 ]);
 export type StepId = z.infer<typeof StepIdSchema>;
 
 /** One object change, with the state it was planned against (R6). */
 export const PlannedChangeSchema = z.strictObject({
   step: StepIdSchema,
-  kind: z.enum(["Node", "BGPPeer", "BGPConfiguration"]),
+  kind: z.enum(["Node", "BGPPeer", "BGPConfiguration", "Pod"]),
   name: z.string(),
   action: z.enum(["create", "patch", "delete"]),
   /** The resourceVersion seen when planning; null when the object did not exist. */

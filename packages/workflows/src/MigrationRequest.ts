@@ -31,6 +31,12 @@ export const MigrationRequestSchema = z.strictObject({
   allowSingleZone: z.boolean().optional(),
   /** Wait for an approval before the mesh is disabled. */
   requireApproval: z.boolean().optional(),
+  /**
+   * Drain the new route reflectors first (cordon, evict through the Eviction API honouring
+   * PodDisruptionBudgets; DaemonSet and hostNetwork pods stay) and uncordon them at the end, so
+   * no pod feels the short gap a node sees when it becomes a reflector.
+   */
+  drainReflectors: z.boolean().optional(),
 });
 export type MigrationRequest = z.infer<typeof MigrationRequestSchema>;
 
@@ -79,6 +85,11 @@ export function parseMigrationRequest(input: unknown): MigrationRequest {
     }
   } else if ((request.rrNodes === undefined) === (request.rrCount === undefined)) {
     problems.push("rrNodes / rrCount: give exactly one (the nodes to use, or how many to pick)");
+  }
+  if (request.to === "mesh" && request.drainReflectors !== undefined) {
+    problems.push(
+      "drainReflectors: only new route reflectors are drained; remove it when going to the mesh",
+    );
   }
   if (request.to === "reflector-set" && request.rrCount !== undefined) {
     problems.push("rrCount: a reflector-set change needs the new set by name (rrNodes)");

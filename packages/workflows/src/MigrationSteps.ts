@@ -1,11 +1,12 @@
 import type { CalicoClientError } from "@calicokit/client";
 import type { BgpPeer } from "@calicokit/types";
-import { Effect } from "effect";
+import { Effect, Schedule } from "effect";
 import { observeUntil } from "./BgpObservation.js";
 import { CalicoApi } from "./CalicoApi.js";
 import { type SnapshotNode, snapshotNode } from "./ClusterSnapshot.js";
 import type { MigrationPlan, PlannedChange, StepId } from "./MigrationPlan.js";
 import { migrationDefaults, ownershipLabels } from "./MigrationRequest.js";
+import { workloadPods } from "./Planner.js";
 import { chooseReflectors } from "./ReflectorChoice.js";
 import {
   type BgpObservation,
@@ -184,6 +185,62 @@ const markNodes = (changes: readonly PlannedChange[], to: "after" | "before") =>
   Effect.forEach(changes, (c) => markNode(c.name, c[to] as unknown as NodeMarks), {
     concurrency: "unbounded",
     discard: true,
+  });
+
+/** Cordons (or uncordons) each node of the changes to their `to` side's `unschedulable`. */
+const cordonNodes = (changes: readonly PlannedChange[], to: "after" | "before") =>
+  Effect.gen(function* () {
+    const api = yield* CalicoApi;
+    yield* Effect.forEach(
+      changes.filter((c) => c.kind === "Node"),
+      (c) =>
+        api.call((signal) =>
+          api.client.drain.cordon(c.name, c[to]?.unschedulable === true, { signal }),
+        ),
+      { concurrency: "unbounded", discard: true },
+    );
+  });
+
+/**
+ * Cordons the nodes, then evicts every workload pod on them as it is now (not as planned: pods
+ * come and go), and waits until none is left or the deadline passes.
+ */
+const drainNodes = (changes: readonly PlannedChange[], timeoutMs: number) =>
+  Effect.gen(function* () {
+    const api = yield* CalicoApi;
+    yield* cordonNodes(changes, "after");
+    const nodes = new Set(changes.filter((c) => c.kind === "Node").map((c) => c.name));
+    const remaining = api
+      .call((signal) => api.client.pods.list({ signal }))
+      .pipe(
+        Effect.map((pods) =>
+          pods.filter(
+            (p) =>
+              nodes.has(p.node) &&
+              (workloadPods([p], { evictable: true }).get(p.node) ?? []).length > 0,
+          ),
+        ),
+      );
+    yield* remaining.pipe(
+      Effect.tap((pods) =>
+        Effect.forEach(
+          pods,
+          (p) => api.call((signal) => api.client.drain.evict(p.namespace, p.name, { signal })),
+          { concurrency: 5, discard: true },
+        ),
+      ),
+      Effect.repeat({ schedule: Schedule.spaced("1 second"), until: (pods) => pods.length === 0 }),
+      Effect.timeoutOrElse({
+        duration: timeoutMs,
+        orElse: () =>
+          Effect.fail(
+            new WorkflowError(
+              "VerificationFailed",
+              `pods on ${[...nodes].join(", ")} were not evicted in time (a PodDisruptionBudget may forbid it)`,
+            ),
+          ),
+      }),
+    );
   });
 
 const liveNodes = Effect.gen(function* () {
@@ -373,5 +430,12 @@ export function stepProgram(id: StepId, context: StepContext): StepProgram {
         : { apply: coverageCheck(context, id, reflectorNames, { leavingAreClients: true }) };
     case "approval":
       return { apply: context.approval };
+    case "drain-reflectors":
+      return {
+        apply: drainNodes(changes, context.verifyTimeoutMs),
+        compensate: cordonNodes(changes, "before"),
+      };
+    case "uncordon-reflectors":
+      return { apply: cordonNodes(changes, "after"), compensate: cordonNodes(changes, "before") };
   }
 }

@@ -17,6 +17,7 @@ function node(index: number, zone: string, extra: Partial<SnapshotNode> = {}): S
     ipv4: `10.0.0.${index}`,
     ipv6: null,
     asNumber: null,
+    unschedulable: false,
     ...extra,
   };
 }
@@ -111,6 +112,7 @@ describe("planFromSnapshot", () => {
       node: `node-${i}`,
       hostNetwork: false,
       phase: "Running",
+      controllerKind: null,
     }));
     const hostPod = {
       namespace: "kube-system",
@@ -118,6 +120,7 @@ describe("planFromSnapshot", () => {
       node: "node-4",
       hostNetwork: true,
       phase: "Running",
+      controllerKind: "DaemonSet",
     };
     const free = planFromSnapshot(
       cluster(sixNodes(), { pods: [...pods, hostPod] }),
@@ -135,6 +138,48 @@ describe("planFromSnapshot", () => {
       ["node-1", ["default/web-1"]],
     ]);
     expect(forced.warnings.join("\n")).toContain("default/web-1");
+  });
+
+  test("an opt-in drain cordons the new reflectors, evicts their pods but DaemonSet ones, and uncordons last", () => {
+    const pods = [
+      {
+        namespace: "default",
+        name: "web",
+        node: "node-1",
+        hostNetwork: false,
+        phase: "Running",
+        controllerKind: "ReplicaSet",
+      },
+      {
+        namespace: "kube-system",
+        name: "agent",
+        node: "node-1",
+        hostNetwork: false,
+        phase: "Running",
+        controllerKind: "DaemonSet",
+      },
+    ];
+    const plan = planFromSnapshot(
+      cluster(sixNodes(), { pods }),
+      { to: "route-reflectors", rrNodes: ["node-1", "node-5"], drainReflectors: true },
+      context,
+    );
+    expect(plan.steps.map((s) => s.id)).toEqual([
+      "ensure-bgp-configuration",
+      "create-peers",
+      "drain-reflectors",
+      "mark-route-reflectors",
+      "verify-sessions",
+      "disable-mesh",
+      "verify-mesh-off",
+      "uncordon-reflectors",
+    ]);
+    expect(
+      plan.changes.filter((c) => c.step === "drain-reflectors").map((c) => `${c.kind} ${c.name}`),
+    ).toEqual(["Node node-1", "Pod default/web", "Node node-5"]);
+    // only the DaemonSet pod stays, and it is the only one expected to feel the gap
+    expect(plan.expectedGaps.map((g) => g.pods)).toEqual([["kube-system/agent"]]);
+    expect(planDrift(cluster(sixNodes(), { pods }), plan)).toEqual([]);
   });
 
   test("refuses fewer than two reflectors, one zone, unknown or NotReady nodes, unless overridden where allowed", () => {

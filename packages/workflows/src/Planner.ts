@@ -102,7 +102,11 @@ export function planFromSnapshot(
     );
   }
   const clusterId = request.clusterId ?? currentClusterId(snapshot) ?? migrationDefaults.clusterId;
-  const podsByNode = workloadPods(snapshot);
+  const podsByNode = workloadPods(snapshot.pods);
+  // the pods a drain evicts, by node; undefined without a drain
+  const evictable = request.drainReflectors
+    ? workloadPods(snapshot.pods, { evictable: true })
+    : undefined;
 
   const builder = new PlanBuilder(snapshot);
   let reflectors: SnapshotNode[] = [];
@@ -127,14 +131,14 @@ export function planFromSnapshot(
           `nodes ${extra.map((n) => n.name).join(", ")} are route reflectors already but not in the requested set: use a reflector-set migration to change the set`,
         );
       }
-      planToReflectors(snapshot, builder, reflectors, clusterId, request, refusals);
+      planToReflectors(snapshot, builder, reflectors, clusterId, request, refusals, evictable);
     } else {
       if (from !== "route-reflectors") {
         refusals.push(
           `a reflector-set change needs a cluster on route reflectors; this one is ${from}: migrate to route reflectors first`,
         );
       }
-      planReflectorSet(snapshot, builder, reflectors, previous, clusterId);
+      planReflectorSet(builder, reflectors, previous, clusterId, evictable);
     }
   }
 
@@ -166,7 +170,9 @@ export function planFromSnapshot(
       : gapNodes
           .map(({ name, why }) => ({
             node: name,
-            pods: podsByNode.get(name) ?? [],
+            pods: (podsByNode.get(name) ?? []).filter(
+              (p) => !(evictable?.get(name) ?? []).includes(p),
+            ),
             // BIRD's connect delay plus the reflector restarting its client sessions (lab: 1.3-3.3 s)
             seconds: 3,
             why: `${name} ${why}: its own block and its view of the other nodes drop for about BIRD's connect delay`,
@@ -177,6 +183,7 @@ export function planFromSnapshot(
       `${gap.pods.length} pod(s) on ${gap.node} may lose routes for about ${gap.seconds} s (${gap.pods.slice(0, 5).join(", ")}${gap.pods.length > 5 ? ", ..." : ""}); choose reflector nodes without workloads to avoid it`,
     );
   }
+  builder.finish();
   const steps = builder.steps(request.requireApproval === true);
   return {
     id: context.id,
@@ -208,11 +215,18 @@ function families(snapshot: ClusterSnapshot): ("v4" | "v6")[] {
   return out;
 }
 
-/** Running pods with their own network (hostNetwork pods do not use pod routes), by node. */
-function workloadPods(snapshot: ClusterSnapshot): Map<string, string[]> {
+/**
+ * Pods with their own network that are not finished (hostNetwork pods do not use pod routes),
+ * by node, as `namespace/name`; with `evictable`, only those a drain evicts (no DaemonSet pods).
+ */
+export function workloadPods(
+  pods: ClusterSnapshot["pods"],
+  options: { readonly evictable?: boolean } = {},
+): Map<string, string[]> {
   const byNode = new Map<string, string[]>();
-  for (const pod of snapshot.pods) {
+  for (const pod of pods) {
     if (pod.hostNetwork || pod.phase === "Succeeded" || pod.phase === "Failed") continue;
+    if (options.evictable && pod.controllerKind === "DaemonSet") continue;
     byNode.set(pod.node, [...(byNode.get(pod.node) ?? []), `${pod.namespace}/${pod.name}`]);
   }
   return byNode;
@@ -348,6 +362,56 @@ class PlanBuilder {
     }
   }
 
+  /** Changes that come after everything else (the uncordon at the end of a drain). */
+  private readonly deferred: PlannedChange[] = [];
+
+  /** Cordon the new reflectors and evict their pods now; uncordon them as the last step. */
+  drain(
+    reflectors: readonly SnapshotNode[],
+    clusterId: string,
+    evictable: ReadonlyMap<string, string[]>,
+  ) {
+    const fresh = reflectors.filter((n) => n.clusterId !== clusterId);
+    for (const node of fresh) {
+      this.add({
+        step: "drain-reflectors",
+        kind: "Node",
+        name: node.name,
+        action: "patch",
+        resourceVersion: node.resourceVersion,
+        before: { unschedulable: node.unschedulable },
+        after: { unschedulable: true },
+        why: "cordon: no new pod lands on the future reflector",
+      });
+      for (const pod of evictable.get(node.name) ?? []) {
+        this.add({
+          step: "drain-reflectors",
+          kind: "Pod",
+          name: pod,
+          action: "delete",
+          resourceVersion: null,
+          before: { node: node.name },
+          after: null,
+          why: `evicted from ${node.name} (Eviction API, PodDisruptionBudgets honoured) so it feels no route gap`,
+        });
+      }
+      this.deferred.push({
+        step: "uncordon-reflectors",
+        kind: "Node",
+        name: node.name,
+        action: "patch",
+        resourceVersion: null,
+        before: { unschedulable: true },
+        after: { unschedulable: node.unschedulable },
+        why: "the reflector's gap is over: it takes workloads again",
+      });
+    }
+  }
+
+  finish() {
+    this.changes.push(...this.deferred.splice(0));
+  }
+
   setMesh(step: StepId, enabled: boolean, why: string) {
     const config = this.snapshot.bgpConfiguration;
     const current = config?.spec.nodeToNodeMeshEnabled;
@@ -379,6 +443,7 @@ function planToReflectors(
   clusterId: string,
   request: MigrationRequest,
   refusals: string[],
+  evictable: ReadonlyMap<string, string[]> | undefined,
 ) {
   if (snapshot.bgpConfiguration === null) {
     builder.add({
@@ -409,6 +474,7 @@ function planToReflectors(
           : "the route reflectors peer with each other",
     });
   }
+  if (evictable !== undefined) builder.drain(reflectors, clusterId, evictable);
   builder.markNodes(
     "mark-route-reflectors",
     reflectors,
@@ -458,12 +524,13 @@ function planToMesh(
 }
 
 function planReflectorSet(
-  _snapshot: ClusterSnapshot,
   builder: PlanBuilder,
   reflectors: readonly SnapshotNode[],
   previous: readonly SnapshotNode[],
   clusterId: string,
+  evictable: ReadonlyMap<string, string[]> | undefined,
 ) {
+  if (evictable !== undefined) builder.drain(reflectors, clusterId, evictable);
   builder.markNodes(
     "mark-route-reflectors",
     reflectors,
@@ -484,7 +551,17 @@ function planReflectorSet(
  */
 export function planDrift(snapshot: ClusterSnapshot, plan: MigrationPlan): string[] {
   const drift: string[] = [];
+  const written = new Map<string, Set<string>>();
   for (const change of plan.changes) {
+    const key = `${change.kind}/${change.name}`;
+    const fields = Object.keys(change.before ?? {});
+    const earlier = written.get(key);
+    written.set(key, new Set([...(earlier ?? []), ...Object.keys(change.after ?? {})]));
+    // not compared with the live cluster: a "before" that an earlier change of the plan
+    // produces, and pods (the drain re-reads them)
+    if (change.kind === "Pod" || (earlier !== undefined && fields.every((f) => earlier.has(f)))) {
+      continue;
+    }
     const live = liveState(snapshot, change);
     if (JSON.stringify(live) !== JSON.stringify(expectedBefore(change))) {
       drift.push(
@@ -511,14 +588,17 @@ function liveState(snapshot: ClusterSnapshot, change: PlannedChange): unknown {
   switch (change.kind) {
     case "Node": {
       const node = snapshot.nodes.find((n) => n.name === change.name);
-      return node === undefined
-        ? "absent"
+      if (node === undefined) return "absent";
+      return "unschedulable" in (change.before ?? {})
+        ? { unschedulable: node.unschedulable }
         : { label: node.reflectorLabel, clusterId: node.clusterId };
     }
     case "BGPPeer": {
       const peer = snapshot.peers.find((p) => p.metadata.name === change.name);
       return peer === undefined ? null : isOurs(peer) ? "ours" : "someone else's";
     }
+    case "Pod":
+      return change.before;
     case "BGPConfiguration": {
       const config = snapshot.bgpConfiguration;
       if (change.action === "create") return config === null ? null : "exists";

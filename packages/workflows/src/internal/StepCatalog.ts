@@ -43,6 +43,13 @@ export const stepDefinitions: readonly StepDefinition[] = [
     whenPlanned: (changed) => changed.has("enable-mesh"),
   },
   {
+    id: "drain-reflectors",
+    title: "cordon the new route reflectors and evict their pods (opt-in)",
+    why: "a node that becomes a reflector loses its own routes for about BIRD's connect delay; with no workload on it, no pod feels that",
+    risk: "a PodDisruptionBudget can hold an eviction until the step's deadline: the run then rolls back and uncordons",
+    undo: "uncordon the nodes (evicted pods are rescheduled by their controllers, as after kubectl drain)",
+  },
+  {
     id: "mark-route-reflectors",
     title: "label the route reflectors and set their cluster ID, all in one burst",
     why: "a cluster ID takes the node out of the mesh at once; marking every reflector together measured the shortest gaps",
@@ -102,6 +109,13 @@ export const stepDefinitions: readonly StepDefinition[] = [
     why: "they select no reflector any more; other BGPPeers are left alone",
     risk: "none: no node is a reflector any more",
     undo: "recreate them as they were (journalled spec and labels)",
+  },
+  {
+    id: "uncordon-reflectors",
+    title: "uncordon the drained route reflectors",
+    why: "the gap is over; the nodes take workloads again",
+    risk: "none",
+    undo: "cordon them again (a rollback then uncordons them when it undoes the drain)",
   },
 ];
 
