@@ -411,6 +411,13 @@ export const rootCommand: CommandSpec = {
           run: () => migrate().then((m) => m.resume),
         },
         {
+          name: "approve",
+          summary: "let a run waiting at the approval gate disable the mesh",
+          args: [{ name: "RUN", help: "run id", required: true }],
+          flags: [namespaceFlag],
+          run: () => migrate().then((m) => m.approve),
+        },
+        {
           name: "rollback",
           summary: "undo a run's changes in reverse order",
           args: [{ name: "RUN", help: "run id (default: the latest run)" }],
