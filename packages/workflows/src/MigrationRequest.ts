@@ -17,7 +17,7 @@ const nodeName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, {
 export const MigrationRequestSchema = z.strictObject({
   to: MigrationTargetSchema,
   /** The route reflectors (`route-reflectors`), or the new full RR set (`reflector-set`). */
-  rrNodes: z.array(nodeName).min(1).optional(),
+  rrNodes: z.array(nodeName).min(1).readonly().optional(),
   /** Or: how many; the planner picks Ready nodes spread over zones, deterministically. */
   rrCount: z.int().min(1).max(50).optional(),
   /** RouteReflectorClusterID shared by the RRs. Default `244.0.0.1`. */

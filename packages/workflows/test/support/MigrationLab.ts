@@ -99,7 +99,12 @@ export async function placePod(lab: Lab, node: string, name: string): Promise<vo
       apiVersion: "v1",
       kind: "Pod",
       metadata: { name },
-      spec: { nodeName: node, containers: [{ name: "app", image: "registry.example/app:1" }] },
+      // no kubelet confirms a graceful deletion in the lab: 0 s lets an eviction complete
+      spec: {
+        nodeName: node,
+        terminationGracePeriodSeconds: 0,
+        containers: [{ name: "app", image: "registry.example/app:1" }],
+      },
     },
   });
   if (response.status >= 300)
