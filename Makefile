@@ -102,8 +102,8 @@ test-unit: $(DEPS_STAMP) ## unit tests only (no control plane)
 bench: bootstrap build ## benchmarks in bench/
 	pnpm --filter @calicokit/bench bench
 
-demo: bootstrap build ## a local lab cluster (real BIRD) and a mesh -> route-reflector migration, live
-	node packages/lab/dist/demo.js
+demo: bootstrap build ## the documented mesh -> RR procedure on a lab, then calicokit's migration on another, live
+	apps/cli/demo.sh
 
 control-plane: bootstrap build ## a test control plane (Calico v3 CRDs) held until Ctrl-C, for poking at
 	node packages/testkit/dist/main.js v3 --hold
