@@ -388,10 +388,15 @@ export function applyPlanEffect(
   });
 }
 
-/** Fails with `StalePlan` when the cluster moved since the plan was made (R6). Read-only. */
+/**
+ * Fails with `StalePlan` when the cluster moved since the plan was made (R6), and with
+ * `PlanRefused` when the planner's preflight no longer passes (e.g. a node took another's BGP
+ * address after planning: scenario 17 holds at apply time too). Read-only.
+ */
 function ensureCurrent(plan: MigrationPlan): Effect.Effect<void, Failure, CalicoApi> {
   return Effect.gen(function* () {
-    const drift = planDrift(yield* readClusterSnapshot, plan);
+    const snapshot = yield* readClusterSnapshot;
+    const drift = planDrift(snapshot, plan);
     if (drift.length > 0) {
       return yield* Effect.fail(
         new WorkflowError("StalePlan", `plan ${plan.id} no longer matches the cluster`, {
@@ -400,6 +405,16 @@ function ensureCurrent(plan: MigrationPlan): Effect.Effect<void, Failure, Calico
         }),
       );
     }
+    yield* Effect.try({
+      try: () => planFromSnapshot(snapshot, plan.request, { id: plan.id, now: new Date() }),
+      catch: (e) =>
+        e instanceof WorkflowError && e._tag === "PlanRefused"
+          ? new WorkflowError("PlanRefused", `plan ${plan.id} is no longer safe to apply`, {
+              reasons: e.reasons,
+              runId: plan.id,
+            })
+          : (e as WorkflowError),
+    });
   });
 }
 
