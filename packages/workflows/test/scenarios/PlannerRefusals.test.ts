@@ -149,6 +149,25 @@ describe("plans the cluster is not fit for are refused, with the reason and the 
     }
   });
 
+  test("17: a duplicate address that appears after planning stops the run before any write", async () => {
+    const plan = await planMigration(client, {
+      to: "route-reflectors",
+      rrNodes: ["node-1", "node-4"],
+    });
+    await setAddress(http, "node-2", "10.0.0.4");
+    try {
+      const before = proxy.requests.length;
+      const error = await refusal(runMigration(client, plan, { startedBy: "test" }));
+      expect(error._tag).toBe("PlanRefused");
+      expect(error.reasons.join("\n")).toContain("nodes node-2 and node-4 both have BGP address");
+      const writes = writesIn(proxy.requests.slice(before));
+      expect(writes.filter((w) => !w.path.includes("/leases"))).toEqual([]);
+      expect((await refusal(getMigration(client, plan.id)))._tag).toBe("NotFound");
+    } finally {
+      await setAddress(http, "node-2", "10.0.0.2");
+    }
+  });
+
   test("14: a foreign BGPPeer with our name is a conflict; it is never adopted or changed", async () => {
     // someone applied the documented procedure's peer by hand: same name, not ours
     const foreign = await ok(http, "POST", peersPath, {
