@@ -57,7 +57,12 @@ const acquireOptionsSchema = optionsSchema<AcquireOptions>({
  * ```ts
  * const lease = await client.leases.acquire({ name: "calicokit-migration", namespace: "kube-system",
  *   holder: "cli@host" })
- * try { ... ; await client.leases.renew(lease) } finally { await client.leases.release(lease) }
+ * let held = lease
+ * try {
+ *   held = await client.leases.renew(held) // between the steps of the run, within its duration
+ * } finally {
+ *   await client.leases.release(held)
+ * }
  * ```
  */
 export class LeaseClient {

@@ -25,6 +25,7 @@ export const defaultRateLimit: RateLimitOptions = { qps: 50, burst: 100 };
  * ```ts
  * const limiter = new RateLimiter({ qps: 5, burst: 10 })
  * await limiter.take()        // immediate while the bucket has tokens
+ * const signal = AbortSignal.timeout(5_000)
  * await limiter.take(signal)  // waits ~200 ms once it is empty
  * ```
  */

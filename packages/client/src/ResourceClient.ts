@@ -518,6 +518,7 @@ export class ResourceClient<T extends CalicoObject> {
    *
    * @example
    * ```ts
+   * const signal = AbortSignal.timeout(60_000)
    * for await (const event of client.bgpPeers.watch({ signal })) {
    *   if (event.type !== "BOOKMARK") console.log(event.type, event.object.metadata.name)
    * }

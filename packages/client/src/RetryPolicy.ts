@@ -107,8 +107,8 @@ export interface AttemptContext {
  *
  * @example
  * ```ts
- * const peer = await withRetries(
- *   ({ attempt }) => api.getClusterCustomObject(req),
+ * const response = await withRetries(
+ *   () => fetch("https://kubernetes.default.svc/apis/projectcalico.org/v3/bgppeers/p1"),
  *   { verb: "get", resource: "bgppeers.projectcalico.org", name: "p1" },
  *   { attempts: 4, onRetry: (e) => console.warn(e.error.message) },
  * )

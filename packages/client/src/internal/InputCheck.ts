@@ -17,7 +17,7 @@ export interface OptionsSchema<T> {
  *
  * @example
  * ```ts
- * const writeOptions = optionsSchema<WriteOptions>({ signal: signalSchema, dryRun: z.boolean().optional() })
+ * const signalOnly = optionsSchema<{ readonly signal?: AbortSignal | undefined }>({ signal: signalSchema })
  * ```
  */
 export function optionsSchema<T extends object>(
@@ -50,7 +50,9 @@ export function countSchema(min: number) {
  *
  * @example
  * ```ts
- * const { signal } = checkOptions(callOptions, options, { verb: "get", resource: "nodes", name })
+ * const signalOnly = optionsSchema<{ readonly signal?: AbortSignal | undefined }>({ signal: signalSchema })
+ * const options: unknown = { signal: AbortSignal.timeout(5_000) }
+ * const { signal } = checkOptions(signalOnly, options, { verb: "get", resource: "nodes", name: "n1" })
  * ```
  */
 export function checkOptions<T>(
@@ -103,7 +105,7 @@ export function checkOptions<T>(
  *
  * @example
  * ```ts
- * checkName(name, { verb: "get", resource: "bgppeers.projectcalico.org" })
+ * checkName("peer-a", { verb: "get", resource: "bgppeers.projectcalico.org" }) // "peer-a"
  * ```
  */
 export function checkName(name: unknown, target: RequestTarget, field = "name"): string {
@@ -119,7 +121,8 @@ export function checkName(name: unknown, target: RequestTarget, field = "name"):
  *
  * @example
  * ```ts
- * checkObject(patch, "patch", { verb: "patch", resource: "bgppeers.projectcalico.org", name })
+ * const patch: unknown = { spec: { asNumber: 64513 } }
+ * checkObject(patch, "patch", { verb: "patch", resource: "bgppeers.projectcalico.org", name: "p1" })
  * ```
  */
 export function checkObject(value: unknown, field: string, target: RequestTarget): object {
