@@ -4,6 +4,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { describe, expect, inject, it } from "vitest";
 import { CalicoClient } from "../src/CalicoClient.js";
 import { CalicoClientError } from "../src/CalicoClientError.js";
+import type { HeldLease } from "../src/LeaseClient.js";
 import { kubeConfigFor, unique } from "./support.js";
 
 const cps = inject("controlPlanes");
@@ -123,18 +124,19 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
       body: { metadata: { name: node } },
     });
     const proxy = await startFaultProxy({ target: cp.url, caData: cp.caData });
-    // our first PATCH waits; meanwhile another writer changes the Node, so it hits a 409
-    proxy.inject({
+    // our first PATCH is held at the proxy; meanwhile another writer changes the Node, so ours
+    // (built on the Node as it was read) meets a 409 once released
+    const barrier = proxy.inject({
       method: "PATCH",
       path: `/api/v1/nodes/${node}`,
-      action: { kind: "delay", ms: 400 },
+      action: { kind: "hold" },
     });
     const client = await CalicoClient.connect({ kubeConfig: kubeConfigFor(cp, proxy.url) });
     const ours = client.nodes.setRouteReflector(node, {
       clusterId: "244.0.0.2",
       label: { key: "route-reflector", value: "true" },
     });
-    await new Promise((r) => setTimeout(r, 150));
+    await barrier.reached();
     const other = await raw.request({
       method: "PATCH",
       path: `/api/v1/nodes/${node}`,
@@ -142,6 +144,7 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
       body: { metadata: { labels: { other: "writer" }, annotations: { "other/anno": "x" } } },
     });
     expect(other.status).toBe(200);
+    barrier.release();
     const result = await ours;
     expect(result.kubernetes.metadata.labels).toMatchObject({
       other: "writer",
@@ -171,12 +174,28 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
     await client.leases.release(renewed);
     const b = await client.leases.acquire({ ...ref, holder: "run-b" }, { durationSeconds: 1 });
     await expect(client.leases.renew(a)).rejects.toMatchObject({ _tag: "Conflict" });
-    await new Promise((r) => setTimeout(r, 1200));
-    // b stopped renewing: its claim expired, a may take over
-    const again = await client.leases.acquire({ ...ref, holder: "run-a" });
-    expect((await client.leases.read(ref))?.spec?.leaseTransitions).toBe(2);
-    await client.leases.release(again);
-    expect(b.holder).toBe("run-b");
+    // b stops renewing: once its claim expires a may take over; until then a gets Conflict
+    const takeOver = () =>
+      client.leases.acquire({ ...ref, holder: "run-a" }).catch((e: unknown) => {
+        if (e instanceof CalicoClientError && e._tag === "Conflict") return undefined;
+        throw e;
+      });
+    let again: HeldLease | undefined;
+    await expect
+      .poll(
+        async () => {
+          again = await takeOver();
+          return again !== undefined;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    const stored = await client.leases.read(ref);
+    expect(stored?.spec?.holderIdentity).toBe("run-a");
+    expect(stored?.spec?.leaseTransitions).toBe(2);
+    // the run that lost its claim learns it at its next renewal
+    await expect(client.leases.renew(b)).rejects.toMatchObject({ _tag: "Conflict" });
+    await client.leases.release(again as HeldLease);
     client.close();
   });
 
