@@ -1,7 +1,11 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CalicoClient } from "@calicokit/client";
 import { Lab, type LabNodeStatus, type RouteGap } from "@calicokit/lab";
+import { grant, type PolicyRule, renderKubeconfig, serviceAccountToken } from "@calicokit/testkit";
+import { parseAllDocuments } from "yaml";
 
 /** One BGP protocol row of the real `birdc show protocols`. */
 export interface BirdcRow {
@@ -74,7 +78,7 @@ export async function startMigrationLab(
   try {
     const nodes = lab.status().nodes;
     await waitUntil("full mesh", 30_000, () => fullMesh(nodes));
-    const client = await CalicoClient.connect({ kubeconfigPath: lab.status().kubeconfig });
+    const client = await CalicoClient.connect({ kubeconfigPath: await migratorKubeconfig(lab) });
     return {
       lab,
       client,
@@ -114,4 +118,48 @@ export async function placePod(lab: Lab, node: string, name: string): Promise<vo
 /** Gaps between two nodes that both run pods: the ones a workload could feel. */
 export function podAffecting(gaps: readonly RouteGap[], podNodes: ReadonlySet<string>): RouteGap[] {
   return gaps.filter((g) => podNodes.has(g.node) && podNodes.has(g.owner));
+}
+
+/** The rules of deploy/rbac/migration.yaml: what a migration may need, and nothing more. */
+function migrationRules(): { cluster: PolicyRule[]; namespaced: PolicyRule[] } {
+  const file = join(import.meta.dirname, "../../../../deploy/rbac/migration.yaml");
+  const docs = parseAllDocuments(readFileSync(file, "utf8")).map(
+    (d) => d.toJS() as { kind: string; rules: PolicyRule[] },
+  );
+  const rules = (kind: string) => docs.find((d) => d.kind === kind)?.rules ?? [];
+  return { cluster: rules("ClusterRole"), namespaced: rules("Role") };
+}
+
+/**
+ * A kubeconfig for a ServiceAccount bound only to deploy/rbac/migration.yaml's rules: the
+ * migration tests run with the least privilege a migration needs.
+ */
+async function migratorKubeconfig(lab: Lab): Promise<string> {
+  const admin = lab.controlPlane.http();
+  const subject = {
+    kind: "ServiceAccount",
+    name: "calicokit-migrator",
+    namespace: "kube-system",
+  } as const;
+  const token = await serviceAccountToken(admin, subject.namespace, subject.name);
+  const { cluster, namespaced } = migrationRules();
+  await grant(admin, { name: "calicokit-migration", subject, rules: cluster });
+  await grant(admin, {
+    name: "calicokit-migration",
+    subject,
+    rules: namespaced,
+    namespace: "kube-system",
+  });
+  const path = join(lab.status().kubeconfig, "..", "migrator.kubeconfig");
+  writeFileSync(
+    path,
+    renderKubeconfig({
+      url: lab.controlPlane.url,
+      caData: lab.controlPlane.caData,
+      user: subject.name,
+      token,
+    }),
+    { mode: 0o600 },
+  );
+  return path;
 }
