@@ -1,4 +1,4 @@
-import { bgpStatusLabels, type CalicoClientError } from "@calicokit/client";
+import { type AnyCalicoClientError, bgpStatusLabels } from "@calicokit/client";
 import type { CalicoNodeStatus } from "@calicokit/types";
 import { Effect, Stream } from "effect";
 import { CalicoApi } from "./CalicoApi.js";
@@ -35,7 +35,7 @@ function statusName(runId: string, node: string): string {
 export function observeUntil(
   options: ObserveOptions,
   evaluate: (observation: BgpObservation) => Verdict,
-): Effect.Effect<Verdict, WorkflowError<"VerificationFailed"> | CalicoClientError, CalicoApi> {
+): Effect.Effect<Verdict, WorkflowError<"VerificationFailed"> | AnyCalicoClientError, CalicoApi> {
   return Effect.gen(function* () {
     const api = yield* CalicoApi;
     const statuses = api.client.calicoNodeStatuses;
@@ -102,7 +102,9 @@ export function observeUntil(
 }
 
 /** Deletes the temporary CalicoNodeStatus objects of a run (also what a killed run left). */
-export function sweepStatuses(runId: string): Effect.Effect<number, CalicoClientError, CalicoApi> {
+export function sweepStatuses(
+  runId: string,
+): Effect.Effect<number, AnyCalicoClientError, CalicoApi> {
   return Effect.gen(function* () {
     const api = yield* CalicoApi;
     const statuses = api.client.calicoNodeStatuses;

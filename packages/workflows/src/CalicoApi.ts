@@ -1,4 +1,5 @@
 import {
+  type AnyCalicoClientError,
   type CalicoClient,
   CalicoClientError,
   type CalicoObject,
@@ -33,12 +34,12 @@ export class CalicoApi extends Context.Service<
   {
     readonly client: CalicoClient;
     /** One client call; interruption aborts its request. */
-    call<A>(op: (signal: AbortSignal) => Promise<A>): Effect.Effect<A, CalicoClientError>;
+    call<A>(op: (signal: AbortSignal) => Promise<A>): Effect.Effect<A, AnyCalicoClientError>;
     /** A watch as a Stream; interruption ends the request. */
     watch<T extends CalicoObject>(
       resource: ResourceClient<T>,
       options: Omit<WatchOptions, "signal">,
-    ): Stream.Stream<WatchEvent<T>, CalicoClientError>;
+    ): Stream.Stream<WatchEvent<T>, AnyCalicoClientError>;
   }
 >()("@calicokit/workflows/CalicoApi") {
   /** The service over a connected client. */
@@ -47,8 +48,8 @@ export class CalicoApi extends Context.Service<
   }
 }
 
-function asClientError(error: unknown): CalicoClientError {
-  return error instanceof CalicoClientError ? error : fromUnknown(error);
+function asClientError(error: unknown): AnyCalicoClientError {
+  return error instanceof CalicoClientError ? (error as AnyCalicoClientError) : fromUnknown(error);
 }
 
 function serviceOver(client: CalicoClient): CalicoApi["Service"] {

@@ -1,4 +1,4 @@
-import type { CalicoClientError, NodeView, PodPlacement } from "@calicokit/client";
+import type { AnyCalicoClientError, NodeView, PodPlacement } from "@calicokit/client";
 import { type BgpConfiguration, type BgpPeer, calicoNodeAnnotations } from "@calicokit/types";
 import { Effect } from "effect";
 import { CalicoApi } from "./CalicoApi.js";
@@ -67,7 +67,7 @@ function withoutPrefix(address: string | undefined): string | null {
 }
 
 /** Reads Nodes, BGPConfiguration `default`, BGPPeers and Pods. */
-export const readClusterSnapshot: Effect.Effect<ClusterSnapshot, CalicoClientError, CalicoApi> =
+export const readClusterSnapshot: Effect.Effect<ClusterSnapshot, AnyCalicoClientError, CalicoApi> =
   Effect.gen(function* () {
     const api = yield* CalicoApi;
     const { client } = api;

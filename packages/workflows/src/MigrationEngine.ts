@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { CalicoClientError } from "@calicokit/client";
+import type { AnyCalicoClientError } from "@calicokit/client";
 import { Cause, Deferred, Effect, Exit, Schedule } from "effect";
 import { sweepStatuses } from "./BgpObservation.js";
 import type { CalicoApi } from "./CalicoApi.js";
@@ -25,7 +25,7 @@ import {
 import { type StepContext, stepProgram, verifyRestored } from "./MigrationSteps.js";
 import { planDrift, planFromSnapshot } from "./Planner.js";
 import type { Verdict } from "./SessionCheck.js";
-import { WorkflowError } from "./WorkflowError.js";
+import { type AnyWorkflowError, WorkflowError } from "./WorkflowError.js";
 
 /** How a run behaves; every field has a default. */
 export interface RunSettings {
@@ -54,7 +54,7 @@ export const defaultRunSettings: Omit<RunSettings, "startedBy" | "signal" | "onE
   approvalTimeoutMs: 3_600_000,
 };
 
-type Failure = WorkflowError | CalicoClientError;
+type Failure = AnyWorkflowError | AnyCalicoClientError;
 
 /** A new run id: sortable by time, unique. */
 export function newRunId(now: Date): string {

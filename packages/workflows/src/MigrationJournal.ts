@@ -1,9 +1,9 @@
-import type { CalicoClientError, StoredConfigMap } from "@calicokit/client";
+import type { AnyCalicoClientError, StoredConfigMap } from "@calicokit/client";
 import { Effect } from "effect";
 import { CalicoApi } from "./CalicoApi.js";
 import type { MigrationEvent, MigrationEventBody, MigrationRecord } from "./MigrationRecord.js";
 import { ownershipLabels } from "./MigrationRequest.js";
-import { WorkflowError } from "./WorkflowError.js";
+import { type AnyWorkflowError, WorkflowError } from "./WorkflowError.js";
 
 /** Label keys of journal ConfigMaps: `kubectl get cm -l calicokit.io/migration` lists runs. */
 export const journalLabels = {
@@ -71,7 +71,11 @@ export class MigrationJournal {
   create(
     record: MigrationRecord,
     events: readonly MigrationEvent[],
-  ): Effect.Effect<JournalEntry, CalicoClientError | WorkflowError<"InvalidRequest">, CalicoApi> {
+  ): Effect.Effect<
+    JournalEntry,
+    AnyCalicoClientError | WorkflowError<"InvalidRequest">,
+    CalicoApi
+  > {
     const namespace = this.namespace;
     return Effect.gen(function* () {
       const api = yield* CalicoApi;
@@ -97,7 +101,9 @@ export class MigrationJournal {
   }
 
   /** Reads run `id`; `NotFound` when there is none. */
-  load(id: string): Effect.Effect<JournalEntry, CalicoClientError | WorkflowError, CalicoApi> {
+  load(
+    id: string,
+  ): Effect.Effect<JournalEntry, AnyCalicoClientError | AnyWorkflowError, CalicoApi> {
     const namespace = this.namespace;
     return Effect.gen(function* () {
       const api = yield* CalicoApi;
@@ -117,7 +123,7 @@ export class MigrationJournal {
   }
 
   /** Every run in the namespace, newest first. */
-  list(): Effect.Effect<MigrationRecord[], CalicoClientError, CalicoApi> {
+  list(): Effect.Effect<MigrationRecord[], AnyCalicoClientError, CalicoApi> {
     const namespace = this.namespace;
     return Effect.gen(function* () {
       const api = yield* CalicoApi;
@@ -140,7 +146,7 @@ export class MigrationJournal {
     id: string,
     change: (record: MigrationRecord) => MigrationRecord,
     events: readonly MigrationEventBody[] = [],
-  ): Effect.Effect<JournalEntry, CalicoClientError | WorkflowError, CalicoApi> {
+  ): Effect.Effect<JournalEntry, AnyCalicoClientError | AnyWorkflowError, CalicoApi> {
     const self = this;
     return Effect.gen(function* () {
       const api = yield* CalicoApi;

@@ -1,4 +1,4 @@
-import type { CalicoClientError, HeldLease } from "@calicokit/client";
+import type { AnyCalicoClientError, HeldLease } from "@calicokit/client";
 import { Deferred, Effect, Schedule, type Scope } from "effect";
 import { CalicoApi } from "./CalicoApi.js";
 import { WorkflowError } from "./WorkflowError.js";
@@ -43,7 +43,7 @@ export function acquireMigrationLock(
   options: LockOptions,
 ): Effect.Effect<
   MigrationLock,
-  WorkflowError<"LockHeld"> | CalicoClientError,
+  WorkflowError<"LockHeld"> | AnyCalicoClientError,
   CalicoApi | Scope.Scope
 > {
   return Effect.gen(function* () {

@@ -1,4 +1,4 @@
-import type { CalicoClientError } from "@calicokit/client";
+import type { AnyCalicoClientError } from "@calicokit/client";
 import type { BgpPeer } from "@calicokit/types";
 import { Effect, Schedule } from "effect";
 import { observeUntil } from "./BgpObservation.js";
@@ -16,10 +16,10 @@ import {
   reflectorCoverage,
   type Verdict,
 } from "./SessionCheck.js";
-import { WorkflowError } from "./WorkflowError.js";
+import { type AnyWorkflowError, WorkflowError } from "./WorkflowError.js";
 
 /** What a step program may fail with. */
-export type StepFailure = WorkflowError | CalicoClientError;
+export type StepFailure = AnyWorkflowError | AnyCalicoClientError;
 
 /** What a step needs from the run that executes it. */
 export interface StepContext {
@@ -402,8 +402,15 @@ export function stepProgram(id: StepId, context: StepContext): StepProgram {
       const change = changes[0];
       const value = (c: PlannedChange | undefined, side: "before" | "after") =>
         (c?.[side]?.nodeToNodeMeshEnabled ?? null) as boolean | null;
+      const switched = setMesh(value(change, "after"));
       return {
-        apply: setMesh(value(change, "after")),
+        // The mesh goes off only over coverage checked right now, on the live node set: an
+        // approval wait or a slow verify leaves time for a node to join (scenario 10) or a
+        // reflector to go NotReady or away (scenario 11) after verify-sessions passed.
+        apply:
+          id === "disable-mesh"
+            ? Effect.andThen(coverageCheck(context, id, reflectorNames), switched)
+            : switched,
         compensate: setMesh(value(change, "before")),
       };
     }

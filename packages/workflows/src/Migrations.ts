@@ -1,4 +1,4 @@
-import { type CalicoClient, CalicoClientError } from "@calicokit/client";
+import { type AnyCalicoClientError, type CalicoClient, CalicoClientError } from "@calicokit/client";
 import { Cause, Effect, Exit } from "effect";
 import { z } from "zod";
 import { CalicoApi } from "./CalicoApi.js";
@@ -16,7 +16,7 @@ import { MigrationJournal } from "./MigrationJournal.js";
 import { type MigrationPlan, parseMigrationPlan } from "./MigrationPlan.js";
 import { isTerminal, type MigrationEvent, type MigrationRecord } from "./MigrationRecord.js";
 import { describeIssue, type MigrationRequest } from "./MigrationRequest.js";
-import { WorkflowError } from "./WorkflowError.js";
+import { type AnyWorkflowError, WorkflowError } from "./WorkflowError.js";
 
 /** Options of `runMigration`, `resumeMigration` and `rollbackMigration`. Unknown keys are errors. */
 export interface RunOptions {
@@ -88,7 +88,7 @@ function settingsFrom(options: RunOptions | undefined): RunSettings {
  */
 async function run<A>(
   client: CalicoClient,
-  program: Effect.Effect<A, WorkflowError | CalicoClientError, CalicoApi>,
+  program: Effect.Effect<A, AnyWorkflowError | AnyCalicoClientError, CalicoApi>,
 ): Promise<A> {
   const exit = await Effect.runPromiseExit(Effect.provide(program, CalicoApi.layer(client)));
   if (Exit.isSuccess(exit)) return exit.value;

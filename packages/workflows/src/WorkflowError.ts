@@ -26,6 +26,12 @@ export type WorkflowErrorTag =
   | "Cancelled"
   | "Api";
 
+/**
+ * Every WorkflowError as a union of its tags: the error type of the Effect API, so that
+ * `Effect.catchTag("LockHeld", ...)` narrows and removes the handled case.
+ */
+export type AnyWorkflowError = { [Tag in WorkflowErrorTag]: WorkflowError<Tag> }[WorkflowErrorTag];
+
 interface WorkflowErrorFields {
   readonly runId?: string | undefined;
   readonly holder?: string | undefined;

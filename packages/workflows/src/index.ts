@@ -55,4 +55,4 @@ export {
 } from "./Migrations.js";
 export { classifyTopology, planDrift, planFromSnapshot, reflectorPeers } from "./Planner.js";
 export { chooseReflectors } from "./ReflectorChoice.js";
-export { WorkflowError, type WorkflowErrorTag } from "./WorkflowError.js";
+export { type AnyWorkflowError, WorkflowError, type WorkflowErrorTag } from "./WorkflowError.js";
