@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { KubeHttp } from "@calicokit/testkit";
 import { calicoNodeAnnotations } from "@calicokit/types";
 import { ipForProtocolName } from "./internal/bird/ProtocolName.js";
 import { requestOk } from "./internal/LabApi.js";
@@ -26,6 +27,11 @@ export interface ProcedureOptions {
   readonly onEvent?: (event: ProcedureEvent) => void;
   /** How long step 3 may wait for the client <-> RR sessions. Default 60 s. */
   readonly sessionTimeoutMs?: number;
+  /**
+   * The API connection the procedure's requests go through. Default: the lab's admin
+   * connection; e.g. one through testkit's fault proxy, whose request log then counts them.
+   */
+  readonly http?: KubeHttp;
 }
 
 /** The names of the two BGPPeers the documented procedure creates. */
@@ -78,8 +84,9 @@ export async function runDocumentedProcedure(
     await body();
     emit({ kind: "done", step: n, ms: Date.now() - started });
   };
+  const http = options.http ?? lab.http;
   const send = (method: string, path: string, body: unknown, contentType?: string) =>
-    requestOk(lab.http, method, path, body, contentType);
+    requestOk(http, method, path, body, contentType);
 
   await step(1, "label the route reflectors and set their cluster ID", async () => {
     for (const rr of reflectors) {
@@ -151,7 +158,7 @@ export async function runDocumentedProcedure(
 
   await step(4, "disable the node-to-node mesh", async () => {
     const path = calicoPath(api, "bgpconfigurations", "default");
-    const existing = await lab.http.request({ method: "GET", path });
+    const existing = await http.request({ method: "GET", path });
     if (existing.status === 404) {
       await send("POST", calicoPath(api, "bgpconfigurations"), {
         apiVersion,
