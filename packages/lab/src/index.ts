@@ -58,3 +58,4 @@ export {
   type NodeStatusReporterOptions,
 } from "./NodeStatusReporter.js";
 export { type ProbedNode, type RouteGap, RouteProbe } from "./RouteProbe.js";
+export { SimulatedBgpStatus, type SimulatedBgpStatusOptions } from "./SimulatedBgpStatus.js";
