@@ -74,6 +74,7 @@ describe("help and completion", () => {
       "status",
       "list",
       "resume",
+      "approve",
       "rollback",
     ]);
     expect(complete("get", "bgpp")).toEqual(["bgppeers", "bgppeer", "bgpp"]);

@@ -377,12 +377,17 @@ export const label: CommandHandler = async (invocation) => {
   });
 };
 
-// Server-owned bookkeeping that always differs and says nothing about the change.
+// Server-owned bookkeeping that always differs and says nothing about the change; keys in
+// kubectl's order so the diff reads like the file.
 function comparable(object: unknown): unknown {
-  if (object === undefined) return undefined;
-  const { metadata, ...rest } = object as { metadata: Record<string, unknown> };
-  const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...kept } = metadata;
-  return { ...rest, metadata: kept };
+  const { apiVersion, kind, metadata, spec, ...rest } = object as Record<string, unknown>;
+  const {
+    resourceVersion: _rv,
+    managedFields: _mf,
+    generation: _g,
+    ...kept
+  } = metadata as Record<string, unknown>;
+  return { apiVersion, kind, metadata: kept, spec, ...rest };
 }
 
 /** `diff -f`: live object vs the result of applying the file (a server-side dry run). */

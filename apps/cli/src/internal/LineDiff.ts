@@ -30,13 +30,13 @@ export function lineDiff(before: string, after: string, context = 2): string[] {
       ops.push({ sign: " ", line: a[i++] as string });
       j++;
     } else if (
-      j < b.length &&
-      (i >= a.length ||
-        ((lcs[i] as number[])[j + 1] as number) >= ((lcs[i + 1] as number[])[j] as number))
+      i < a.length &&
+      (j >= b.length ||
+        ((lcs[i + 1] as number[])[j] as number) >= ((lcs[i] as number[])[j + 1] as number))
     ) {
-      ops.push({ sign: "+", line: b[j++] as string });
-    } else {
       ops.push({ sign: "-", line: a[i++] as string });
+    } else {
+      ops.push({ sign: "+", line: b[j++] as string });
     }
   }
   const keep = ops.map(
@@ -45,9 +45,9 @@ export function lineDiff(before: string, after: string, context = 2): string[] {
       ops.slice(Math.max(0, k - context), k + context + 1).some((o) => o.sign !== " "),
   );
   const out: string[] = [];
-  ops.forEach((op, k) => {
-    if (keep[k]) out.push(`${op.sign} ${op.line}`.trimEnd());
-    else if (keep[k - 1]) out.push("  ...");
+  ops.forEach((op, n) => {
+    if (keep[n]) out.push(`${op.sign} ${op.line}`.trimEnd());
+    else if (n === 0 || keep[n - 1]) out.push("  ...");
   });
-  return out.filter((line, k) => line !== "  ..." || k < out.length - 1);
+  return out;
 }

@@ -1,0 +1,101 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type ControlPlaneInfo, renderKubeconfig } from "@calicokit/testkit";
+import { bundleCli } from "../bundle.mjs";
+
+/** A short random suffix: the control planes are shared by every test file of the run. */
+export function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString("hex")}`;
+}
+
+/** A scratch directory for this test file. */
+export const scratch = mkdtempSync(join(tmpdir(), "calicokit-cli-test-"));
+
+/** Bundles the CLI into this file's scratch directory (the same build `make build` makes). */
+export function buildCli(): Promise<string> {
+  return bundleCli(join(scratch, `bundle-${randomBytes(3).toString("hex")}`));
+}
+
+/** Writes an admin kubeconfig for the control plane and returns its path. */
+export function kubeconfigFile(cp: ControlPlaneInfo): string {
+  const path = join(scratch, `${unique("kubeconfig")}.yaml`);
+  writeFileSync(
+    path,
+    renderKubeconfig({ url: cp.url, caData: cp.caData, user: "admin", token: cp.admin.token }),
+    { mode: 0o600 },
+  );
+  return path;
+}
+
+/** Writes a file into the scratch directory and returns its path. */
+export function inputFile(name: string, text: string): string {
+  const path = join(scratch, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A running CLI process, for tests that signal it mid-run. */
+export interface CliProcess {
+  readonly pid: number;
+  /** Resolves when stdout has printed a line matching `pattern`. */
+  waitForOutput(pattern: RegExp): Promise<void>;
+  readonly done: Promise<CliRun>;
+}
+
+/** Starts the bundled CLI with `args` (no TTY; KUBECONFIG unset unless given in `env`). */
+export function startCli(
+  entry: string,
+  args: readonly string[],
+  options: { readonly env?: Record<string, string>; readonly stdin?: string } = {},
+): CliProcess {
+  const { KUBECONFIG: _unset, ...env } = process.env;
+  const child = spawn(process.execPath, [entry, ...args], {
+    env: { ...env, NO_COLOR: "1", ...options.env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    for (const w of [...waiters]) {
+      if (w.pattern.test(stdout)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdin.end(options.stdin ?? "");
+  const done = new Promise<CliRun>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr })),
+  );
+  return {
+    pid: child.pid as number,
+    waitForOutput: (pattern) =>
+      pattern.test(stdout)
+        ? Promise.resolve()
+        : new Promise((resolve) => waiters.push({ pattern, resolve })),
+    done,
+  };
+}
+
+/** Runs the bundled CLI to the end. */
+export function runCli(
+  entry: string,
+  args: readonly string[],
+  options: { readonly env?: Record<string, string>; readonly stdin?: string } = {},
+): Promise<CliRun> {
+  return startCli(entry, args, options).done;
+}
