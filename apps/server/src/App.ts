@@ -7,6 +7,7 @@ import { toHttpProblem } from "./ProblemMapping.js";
 import { registerDocsRoutes } from "./routes/DocsRoutes.js";
 import { registerHealthRoutes } from "./routes/HealthRoutes.js";
 import { registerResourceRoutes } from "./routes/ResourceRoutes.js";
+import { registerUiRoutes } from "./routes/UiRoutes.js";
 import type { ServerApp, ServerContext, ServerEnv } from "./ServerContext.js";
 
 /** Limits of one request. */
@@ -80,6 +81,7 @@ export function createApp(
   registerHealthRoutes(app, context);
   registerResourceRoutes(app, context);
   for (const register of modules) register(app, context);
+  registerUiRoutes(app);
   registerDocsRoutes(app);
 
   app.notFound((c) =>

@@ -18,6 +18,8 @@ export interface Permission {
   /** API group; `""` for the core group. */
   readonly group: string;
   readonly resource: string;
+  /** e.g. `eviction` for `pods/eviction`. */
+  readonly subresource?: string;
   readonly name?: string;
   readonly namespace?: string;
 }
@@ -123,6 +125,9 @@ export class ClusterAuth {
               verb: permission.verb,
               group: permission.group,
               resource: permission.resource,
+              ...(permission.subresource === undefined
+                ? {}
+                : { subresource: permission.subresource }),
               ...(permission.name === undefined ? {} : { name: permission.name }),
               ...(permission.namespace === undefined ? {} : { namespace: permission.namespace }),
             },
@@ -168,7 +173,7 @@ export function forbidden(
   permission: Permission,
   reason: string,
 ): HttpProblem<"forbidden"> {
-  const on = `${permission.resource}${permission.group ? `.${permission.group}` : ""}${
+  const on = `${permission.resource}${permission.subresource ? `/${permission.subresource}` : ""}${permission.group ? `.${permission.group}` : ""}${
     permission.name ? ` "${permission.name}"` : ""
   }${permission.namespace ? ` in namespace ${permission.namespace}` : ""}`;
   return new HttpProblem(

@@ -47,6 +47,7 @@ export interface ProblemDocument {
     readonly verb: string;
     readonly group: string;
     readonly resource: string;
+    readonly subresource?: string;
     readonly name?: string;
     readonly namespace?: string;
   };

@@ -1,7 +1,40 @@
 import type { Permission } from "./ClusterAuth.js";
+import { HttpProblem } from "./HttpProblem.js";
 import type { MigrationPlan } from "./internal/Workflows.js";
 
-const resourceOf = { BGPPeer: "bgppeers", BGPConfiguration: "bgpconfigurations" } as const;
+/** The object a planned change writes, as RBAC names it. */
+function targetOf(
+  kind: string,
+  name: string,
+  calicoGroup: string,
+): Omit<Permission, "verb"> & { readonly compensable: boolean } {
+  switch (kind) {
+    case "Node":
+      return { group: "", resource: "nodes", name, compensable: true };
+    case "BGPPeer":
+      return { group: calicoGroup, resource: "bgppeers", name, compensable: true };
+    case "BGPConfiguration":
+      return { group: calicoGroup, resource: "bgpconfigurations", name, compensable: true };
+    case "Pod": {
+      // evicted through the Eviction API (`namespace/name`); an eviction is not undone
+      const [namespace, pod] = name.includes("/") ? name.split("/", 2) : [undefined, name];
+      return {
+        group: "",
+        resource: "pods",
+        subresource: "eviction",
+        name: pod as string,
+        ...(namespace === undefined ? {} : { namespace }),
+        compensable: false,
+      };
+    }
+    default:
+      // a kind this server does not know how to authorise is never written on a caller's behalf
+      throw new HttpProblem(
+        "internal",
+        `the plan writes a ${kind}, which this server cannot authorise: upgrade calicokit-server`,
+      );
+  }
+}
 
 /**
  * The cluster permissions a caller must hold for the service to make a plan's writes on their
@@ -18,21 +51,22 @@ const resourceOf = { BGPPeer: "bgppeers", BGPConfiguration: "bgpconfigurations" 
 export function planPermissions(plan: MigrationPlan, calicoGroup: string): Permission[] {
   const wanted = new Map<string, Permission>();
   for (const change of plan.changes) {
-    const target =
-      change.kind === "Node"
-        ? { group: "", resource: "nodes" }
-        : { group: calicoGroup, resource: resourceOf[change.kind] };
-    // a created object is deleted on rollback; a deleted one re-created; patches are re-patched
+    const { compensable, ...target } = targetOf(change.kind as string, change.name, calicoGroup);
+    const action = target.subresource === "eviction" ? "create" : change.action;
+    // a created object is deleted on rollback, a deleted one re-created; patches are re-patched
     const verbs =
-      change.action === "create"
-        ? ["create", "delete"]
-        : change.action === "delete"
-          ? ["delete", "create"]
-          : ["patch"];
+      !compensable || action === "patch"
+        ? [action]
+        : action === "create"
+          ? ["create", "delete"]
+          : ["delete", "create"];
     for (const verb of verbs) {
-      // create is authorised on the collection: RBAC cannot restrict create by name
+      // RBAC cannot limit create by name (the object does not exist yet): ask for the collection
+      const { name, ...collection } = target;
       const permission: Permission =
-        verb === "create" ? { verb, ...target } : { verb, ...target, name: change.name };
+        verb === "create" && target.subresource === undefined
+          ? { verb, ...collection }
+          : { verb, ...target };
       wanted.set(JSON.stringify(permission), permission);
     }
   }

@@ -15,6 +15,7 @@ export const ProblemSchema = z
         verb: z.string(),
         group: z.string(),
         resource: z.string(),
+        subresource: z.string().optional(),
         name: z.string().optional(),
         namespace: z.string().optional(),
       })

@@ -35,6 +35,7 @@ export {
   readableKinds,
   registerResourceRoutes,
 } from "./routes/ResourceRoutes.js";
+export { registerUiRoutes } from "./routes/UiRoutes.js";
 export { type RunningServer, type ServerModule, startServer } from "./Server.js";
 export type { ServerApp, ServerContext, ServerEnv } from "./ServerContext.js";
 export { parseServerArgs, type ServerOptions, serverUsage } from "./ServerOptions.js";

@@ -1,6 +1,9 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { CalicoClient } from "@calicokit/client";
 import { Lab } from "@calicokit/lab";
 import { listMigrations } from "@calicokit/workflows";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IdempotencyKeys } from "../src/IdempotencyKeys.js";
 import { migrationModule } from "../src/routes/MigrationRoutes.js";
@@ -17,6 +20,15 @@ import {
 } from "./support.js";
 
 const group = "projectcalico.org";
+const artifacts = join(import.meta.dirname, "../test-artifacts");
+
+/** Debian's chromium: a missing browser fails the test (make test installs it). */
+function chromiumPath(): string {
+  const path = "/usr/bin/chromium";
+  if (!existsSync(path))
+    throw new Error(`${path} is missing: run make test-tools (apt-get install chromium)`);
+  return path;
+}
 const calicoWrites = {
   apiGroups: [group],
   resources: ["bgppeers", "bgpconfigurations"],
@@ -242,6 +254,60 @@ describe("migrations over HTTP on a 4-node lab (real BIRD)", () => {
       await new Promise((resolve) =>
         b.child.exitCode === null ? b.child.once("exit", resolve) : resolve(undefined),
       );
+    }
+  }, 180_000);
+  it("/ui follows a run live in headless Chromium until it shows Succeeded (screenshot kept)", async () => {
+    // one run supervisor per process: two in one process would share a Lease holder identity
+    await server.close();
+    const ui = await startTestServer(lab.controlPlane, {
+      namespace: server.namespace,
+      kubeconfigPath: server.kubeconfigPath,
+      modules: [migrationModule({ leaseSeconds: 4, resumeEveryMs: 500 })],
+    });
+    const browser = await chromium.launch({
+      executablePath: chromiumPath(),
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+    try {
+      // whichever way the lab stands now, go the other way
+      const toMesh = await fetch(new URL("/v1/plans", ui.url), {
+        method: "POST",
+        headers: { authorization: `Bearer ${operator}`, "content-type": "application/json" },
+        body: JSON.stringify({ to: "mesh" }),
+      });
+      const { nothingToDo } = (await toMesh.json()) as { nothingToDo: boolean };
+      const res = await fetch(new URL("/v1/migrations", ui.url), {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${operator}`,
+          "content-type": "application/json",
+          "idempotency-key": unique("k-ui"),
+        },
+        body: JSON.stringify({ request: nothingToDo ? request : { to: "mesh" } }),
+      });
+      expect(res.status).toBe(202);
+      const { id } = (await res.json()) as { id: string };
+      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      await page.goto(`${ui.url}/ui#run=${id}&token=${operator}`);
+      // a locator, not waitForFunction: the page's CSP forbids eval, as it should
+      await page.locator("#phase", { hasText: /^Succeeded$/ }).waitFor({ timeout: 120_000 });
+      const states = await page.$$eval("#steps .state", (tags) => tags.map((t) => t.textContent));
+      expect(states.length).toBeGreaterThan(0);
+      expect(states.every((s) => s === "succeeded")).toBe(true);
+      expect(await page.textContent("#log")).toContain("succeeded");
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, "ui-run-succeeded.png"), fullPage: true });
+    } finally {
+      await browser.close();
+      await ui.close();
     }
   }, 180_000);
 });
