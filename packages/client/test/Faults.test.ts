@@ -119,7 +119,7 @@ describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
   it("resumes a cut watch without losing or repeating an event", async () => {
     const label = unique("cut");
     proxy.clear();
-    proxy.inject({
+    const cuts = proxy.inject({
       path: collection,
       watch: true,
       times: 2,
@@ -135,7 +135,8 @@ describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
         if (seen.length === 5) controller.abort();
       }
     })();
-    await new Promise((r) => setTimeout(r, 300));
+    // the watch request is through the proxy: what is created from now on, it delivers
+    await cuts.reached();
     for (const n of ["a", "b", "c"]) {
       await direct.create(testPeer(`${label}-${n}`, { labels: { cut: label } }));
     }

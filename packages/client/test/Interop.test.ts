@@ -105,13 +105,19 @@ describe.each(["v1", "v3"] as const)("interop on %s CRDs", (set) => {
     const admin = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
     await admin.bgpPeers.create(peer(name));
     const proxy = await startFaultProxy({ target: cp.url, caData: cp.caData });
-    proxy.inject({ method: "PATCH", path: `/apis/${group}/*`, action: { kind: "delay", ms: 400 } });
+    // our first PATCH is held at the proxy while another writer changes the object
+    const barrier = proxy.inject({
+      method: "PATCH",
+      path: `/apis/${group}/*`,
+      action: { kind: "hold" },
+    });
     const slow = await CalicoClient.connect({ kubeConfig: kubeConfigFor(cp, proxy.url) });
     const ours = slow.bgpPeers.patch(name, { spec: { asNumber: 64999 } });
-    await new Promise((r) => setTimeout(r, 150));
+    await barrier.reached();
     await admin.bgpPeers.patch(name, {
       metadata: { labels: { other: "writer" }, annotations: { "other/anno": "x" } },
     });
+    barrier.release();
     const result = await ours;
     expect(result.spec.asNumber).toBe(64999);
     expect(result.metadata.labels).toEqual({ team: "net", other: "writer" });

@@ -133,7 +133,8 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
         if (events.filter((x) => x.type !== "BOOKMARK").length === 4) controller.abort();
       }
     })();
-    await new Promise((r) => setTimeout(r, 300));
+    // the watch is open once it has delivered the object that existed before it
+    await expect.poll(() => events.some((e) => e.type === "ADDED")).toBe(true);
     const b = await peers.create(testPeer(`${label}-b`, { labels: { w: label } }));
     await peers.patch(b.metadata.name as string, { spec: { peerIP: "10.1.1.1" } });
     await peers.delete(a.metadata.name as string);
