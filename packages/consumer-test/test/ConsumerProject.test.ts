@@ -165,6 +165,7 @@ describe("the SDK installed outside the workspace", () => {
         "--prefer-offline",
         "--loglevel=error",
         "--ignore-scripts",
+        "--no-package-lock",
         ...tarballs.map((t) => join(packs, t)),
         `typescript@${catalog.typescript}`,
         `@types/node@${catalog["@types/node"]}`,
