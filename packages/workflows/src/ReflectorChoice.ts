@@ -8,8 +8,9 @@ import type { SnapshotNode } from "./ClusterSnapshot.js";
  * @example
  * ```ts
  * import { chooseReflectors } from "@calicokit/workflows"
- * const node = (name: string, zone: string) => ({ name, zone, ready: true, ipv4: "10.0.0.1", ipv6: null,
- *   resourceVersion: "1", labels: {}, reflectorLabel: null, clusterId: null, asNumber: null })
+ * const node = (name: string, zone: string) => ({ name, zone, ready: true, unschedulable: false,
+ *   ipv4: "10.0.0.1", ipv6: null, resourceVersion: "1", labels: {}, reflectorLabel: null,
+ *   clusterId: null, asNumber: null })
  * const picked = chooseReflectors([node("a", "z1"), node("b", "z1"), node("c", "z2")], 2, new Map())
  * console.log(picked.map((n) => n.name)) // ["a", "c"]
  * ```
