@@ -287,7 +287,6 @@ function rollback(run: Run, reason: string): Effect.Effect<MigrationRecord, Fail
   return Effect.gen(function* () {
     yield* run.note((r) => ({ ...r, phase: "RollingBack" }));
     const context = run.context();
-    let undone = 0;
     for (const step of [...run.record.steps].reverse()) {
       if (step.state === "pending" || step.state === "compensated") continue;
       const { compensate } = stepProgram(step.id, context);
@@ -298,13 +297,14 @@ function rollback(run: Run, reason: string): Effect.Effect<MigrationRecord, Fail
       );
       const exit = yield* Effect.exit(compensate);
       if (Exit.isFailure(exit)) return yield* rollbackFailed(run, causeError(exit.cause), step.id);
-      undone++;
       yield* run.note(
         (r) => withStep(r, step.id, "compensated"),
         [{ type: "compensated", step: step.id }],
       );
     }
-    if (undone > 0) {
+    // also when an earlier attempt undid everything and failed verifying: a repeated rollback
+    // must prove the restored state, not end RolledBack because nothing was left to undo
+    if (run.record.steps.some((s) => s.state === "compensated")) {
       const verified = yield* Effect.exit(verifyRestored(context));
       if (Exit.isFailure(verified)) return yield* rollbackFailed(run, causeError(verified.cause));
     }
