@@ -1,4 +1,5 @@
 import { type AnyCalicoClientError, CalicoClientError } from "@calicokit/client";
+import { HTTPException } from "hono/http-exception";
 import { HttpProblem } from "./HttpProblem.js";
 import { WorkflowError } from "./internal/Workflows.js";
 
@@ -104,6 +105,18 @@ export function toHttpProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (error instanceof CalicoClientError) return clusterProblem(error);
   if (error instanceof WorkflowError) return workflowProblem(error);
+  // Hono's own refusals (e.g. a body that is not JSON at all) are the caller's mistakes
+  if (error instanceof HTTPException && error.status === 413) {
+    return new HttpProblem("payload-too-large", error.message, {}, { cause: error });
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    return new HttpProblem(
+      "invalid-request",
+      error.message || "the request could not be read",
+      { hint: "send a JSON body as /openapi.json describes" },
+      { cause: error },
+    );
+  }
   return new HttpProblem(
     "internal",
     "the server failed to handle the request; its log says why",

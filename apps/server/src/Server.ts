@@ -7,7 +7,7 @@ import { createApp, type RouteModule } from "./App.js";
 import { ClusterAuth } from "./ClusterAuth.js";
 import { jsonLogger, type Logger } from "./Logger.js";
 import { Metrics } from "./Metrics.js";
-import type { ServerContext } from "./ServerContext.js";
+import type { ServerApp, ServerContext } from "./ServerContext.js";
 import type { ServerOptions } from "./ServerOptions.js";
 
 /** A running server. */
@@ -15,6 +15,8 @@ export interface RunningServer {
   /** `http://host:port` or `https://host:port`. */
   readonly url: string;
   readonly context: ServerContext;
+  /** The Hono app (its routes, for tests and tools). */
+  readonly app: ServerApp;
   /**
    * Graceful shutdown: stops accepting connections, ends event streams, lets route modules
    * finish (a run's current step is journalled and its Lease released), then closes the client.
@@ -125,5 +127,5 @@ export async function startServer(
     })();
     return closing;
   };
-  return { url, context, close };
+  return { url, context, app, close };
 }
