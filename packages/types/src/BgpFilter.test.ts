@@ -65,6 +65,40 @@ const cases: RuleCase[] = [
     message: "is an IPv4 CIDR in an IPv6 rule list; move the rule to the exportV4/importV4 list",
   },
   {
+    rule: "bgpfilter.cidr.family",
+    accepted: { importV4: [{ action: "Reject", cidr: "10.0.0.0/8", matchOperator: "In" }] },
+    rejected: {
+      importV6: [{ action: "Reject", cidr: "::ffff:10.0.0.0/104", matchOperator: "In" }],
+    },
+    path: "spec.importV6[0].cidr",
+    message: "is an IPv4 CIDR (IPv4-mapped IPv6) in an IPv6 rule list",
+  },
+  {
+    rule: "bgpfilter.interface.pattern",
+    accepted: { exportV4: [{ action: "Reject", interface: "eth*" }] },
+    rejected: { exportV4: [{ action: "Reject", interface: 'eth0"; }' }] },
+    path: "spec.exportV4[0].interface",
+    message: "must be 1-15 of letters, digits and _ . * -",
+  },
+  {
+    rule: "bgpfilter.asnumber.unsigned",
+    accepted: { importV4: [{ action: "Reject", asPathPrefix: [65000, 0] }] },
+    rejected: { importV4: [{ action: "Reject", asPathPrefix: [65000, -1] }] },
+    path: "spec.importV4[0].asPathPrefix[1]",
+    message: "AS numbers are unsigned",
+  },
+  {
+    rule: "bgpfilter.asnumber.unsigned",
+    accepted: {
+      exportV6: [{ action: "Accept", operations: [{ prependASPath: { prefix: [65000] } }] }],
+    },
+    rejected: {
+      exportV6: [{ action: "Accept", operations: [{ prependASPath: { prefix: [-7] } }] }],
+    },
+    path: "spec.exportV6[0].operations[0].prependASPath.prefix[0]",
+    message: "is -7: AS numbers are unsigned",
+  },
+  {
     rule: "net.masked",
     accepted: { importV4: [{ action: "Reject", cidr: "192.168.0.0/16", matchOperator: "NotIn" }] },
     rejected: { importV4: [{ action: "Reject", cidr: "192.168.1.0/16", matchOperator: "NotIn" }] },

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { BgpFilterInputSchema } from "../../BgpFilter.js";
 import { checkCidrFormat, checkStrictNetwork } from "./FieldChecks.js";
+import { goCidrVersion } from "./IpAddress.js";
 import type { Findings } from "./Issue.js";
 
 type BgpFilterSpec = z.output<typeof BgpFilterInputSchema>["spec"];
@@ -13,7 +14,14 @@ const lists = [
   ["importV6", 6],
 ] as const;
 
-/** Per-rule CEL rules of the BGPFilter CRD, the one-operation rule and the CIDR family. */
+// libcalico-go's filter interface pattern: confd writes the value into BIRD's config unescaped
+// (`ifname ~ "..."`), so anything else could break or inject configuration on every node.
+const interfacePattern = /^[a-zA-Z0-9_.*-]{1,15}$/;
+
+/**
+ * Per-rule CEL rules of the BGPFilter CRD, the one-operation rule, the CIDR family, the
+ * interface pattern and unsigned AS numbers (libcalico-go's types are uint32).
+ */
 export function checkBgpFilter(findings: Findings, spec: BgpFilterSpec): void {
   for (const [list, family] of lists) {
     const rules = spec[list] ?? [];
@@ -68,13 +76,42 @@ function checkRule(findings: Findings, path: string, rule: BgpFilterRule, family
   }
   if (hasCidr && rule.cidr !== undefined && checkCidrFormat(findings, `${path}.cidr`, rule.cidr)) {
     const cidr = checkStrictNetwork(findings, `${path}.cidr`, rule.cidr);
-    if (cidr !== undefined && cidr.family !== family) {
+    const version = cidr === undefined ? undefined : goCidrVersion(cidr);
+    if (cidr !== undefined && version !== family) {
+      const mapped = cidr.family === 6 && version === 4 ? " (IPv4-mapped IPv6)" : "";
       findings.error(
         `${path}.cidr`,
         "bgpfilter.cidr.family",
         "libcalico-go",
-        `${path}.cidr ${JSON.stringify(rule.cidr)} is an IPv${cidr.family} CIDR in an IPv${family} rule list; move the rule to the ${cidr.family === 4 ? "exportV4/importV4" : "exportV6/importV6"} list`,
+        `${path}.cidr ${JSON.stringify(rule.cidr)} is an IPv${version} CIDR${mapped} in an IPv${family} rule list; move the rule to the ${version === 4 ? "exportV4/importV4" : "exportV6/importV6"} list`,
       );
     }
+  }
+  if (rule.interface !== undefined && !interfacePattern.test(rule.interface)) {
+    findings.error(
+      `${path}.interface`,
+      "bgpfilter.interface.pattern",
+      "libcalico-go",
+      `${path}.interface ${JSON.stringify(rule.interface)} must be 1-15 of letters, digits and _ . * - (an interface name, * as a wildcard); confd writes it into BIRD's config as is`,
+    );
+  }
+  const asNumbers: [string, readonly number[] | undefined][] = [
+    [`${path}.asPathPrefix`, rule.asPathPrefix],
+    ...operations.map((op, j): [string, readonly number[] | undefined] => [
+      `${path}.operations[${j}].prependASPath.prefix`,
+      op.prependASPath?.prefix,
+    ]),
+  ];
+  for (const [listPath, values] of asNumbers) {
+    (values ?? []).forEach((value, k) => {
+      if (value < 0) {
+        findings.error(
+          `${listPath}[${k}]`,
+          "bgpfilter.asnumber.unsigned",
+          "libcalico-go",
+          `${listPath}[${k}] is ${value}: AS numbers are unsigned (Calico's type is uint32, and its clients cannot decode a negative one); use 0-2147483647 (the CRD stores int32)`,
+        );
+      }
+    });
   }
 }

@@ -84,6 +84,11 @@ export function formatMaskedCidr(cidr: Cidr): string {
   return `${address}/${cidr.prefixLength}`;
 }
 
+/** libcalico-go's `IPNet.Version()`: an IPv4-mapped IPv6 network counts as 4, as Go's `To4()` says. */
+export function goCidrVersion(cidr: Cidr): 4 | 6 {
+  return cidr.family === 4 || isGoIPv4(cidr.bytes) ? 4 : 6;
+}
+
 /** libcalico-go's `net.IP.Version()` of an address text: IPv4-mapped IPv6 counts as 4; 0 if invalid. */
 export function goIpVersion(text: string): 0 | 4 | 6 {
   const address = parseGoAddress(text);
