@@ -1,10 +1,14 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type ControlPlaneInfo, renderKubeconfig } from "@calicokit/testkit";
+import { afterAll } from "vitest";
 import { bundleCli } from "../bundle.mjs";
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** A short random suffix: the control planes are shared by every test file of the run. */
 export function unique(prefix: string): string {
@@ -14,9 +18,15 @@ export function unique(prefix: string): string {
 /** A scratch directory for this test file. */
 export const scratch = mkdtempSync(join(tmpdir(), "calicokit-cli-test-"));
 
-/** Bundles the CLI into this file's scratch directory (the same build `make build` makes). */
+/**
+ * Bundles the CLI (the same build `make build` makes) into a folder of this test file under
+ * dist/, inside the repository like the real bundle, so the lab finds .tools/bin and the CRDs the
+ * same way; removed after the file's tests.
+ */
 export function buildCli(): Promise<string> {
-  return bundleCli(join(scratch, `bundle-${randomBytes(3).toString("hex")}`));
+  const outdir = join(appDir, "dist", "test-bundles", randomBytes(4).toString("hex"));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  return bundleCli(outdir);
 }
 
 /** Writes an admin kubeconfig for the control plane and returns its path. */
