@@ -292,12 +292,18 @@ export class Lab {
   /**
    * Blocks BGP (TCP/179) between two nodes. By default also cuts their open sessions (a firewall
    * alone would leave them to the 240 s hold timer); `cutEstablished: false` keeps them.
+   * `family` blocks one address family only (e.g. IPv6 down while IPv4 stays up).
    */
-  async blockBgp(a: string, b: string, options: { readonly cutEstablished?: boolean } = {}) {
+  async blockBgp(
+    a: string,
+    b: string,
+    options: { readonly cutEstablished?: boolean; readonly family?: 4 | 6 } = {},
+  ) {
     await this.network.blockBgp(
       this.node(a).link,
       this.node(b).link,
       options.cutEstablished ?? true,
+      options.family,
     );
   }
 

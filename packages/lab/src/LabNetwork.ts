@@ -112,8 +112,8 @@ export class LabNetwork {
    * port 179 (no iptables/nft needed). `cutEstablished` also aborts the TCP connections already
    * open (a firewall alone would leave them to the 240 s hold timer).
    */
-  async blockBgp(a: NodeLink, b: NodeLink, cutEstablished: boolean): Promise<void> {
-    for (const { netns, dst, rules } of bgpBlockRules(a, b, "add")) {
+  async blockBgp(a: NodeLink, b: NodeLink, cutEstablished: boolean, family?: 4 | 6): Promise<void> {
+    for (const { netns, dst, rules } of bgpBlockRules(a, b, "add", family)) {
       for (const rule of rules) await mustRun("ip", rule);
       if (cutEstablished) {
         await runCommand("ip", [
@@ -168,23 +168,25 @@ function macOf(index: number): string {
 
 /**
  * The `ip rule` commands (`add` or `del`) that refuse BGP between two nodes: in each node's
- * namespace, per address of the other node (`dst`), TCP to `dst` with destination or source
- * port 179 is prohibited.
+ * namespace, per address of the other node (`dst`; only that family's when `family` is given),
+ * TCP to `dst` with destination or source port 179 is prohibited.
  */
-function bgpBlockRules(a: NodeLink, b: NodeLink, verb: "add" | "del") {
+function bgpBlockRules(a: NodeLink, b: NodeLink, verb: "add" | "del", family?: 4 | 6) {
   const directions = [
     [a, b],
     [b, a],
   ] as const;
   return directions.flatMap(([from, to]) =>
-    addressPairs(to).map(([family, dst]) => ({
-      netns: from.netns,
-      dst,
-      rules: ["dport", "sport"].map((port) => [
-        ...["-n", from.netns, family, "rule", verb, "to", dst],
-        ...["ipproto", "tcp", port, "179", "prohibit"],
-      ]),
-    })),
+    addressPairs(to)
+      .filter(([flag]) => family === undefined || flag === `-${family}`)
+      .map(([flag, dst]) => ({
+        netns: from.netns,
+        dst,
+        rules: ["dport", "sport"].map((port) => [
+          ...["-n", from.netns, flag, "rule", verb, "to", dst],
+          ...["ipproto", "tcp", port, "179", "prohibit"],
+        ]),
+      })),
   );
 }
 
