@@ -1,0 +1,40 @@
+import { describe, expect, test } from "vitest";
+import {
+  type ComparisonRow,
+  comparisonTable,
+  podNodes,
+  runDocumentedSide,
+  runWorkflowSide,
+} from "./SideBySide.js";
+
+// Issue 10, acceptance bullet 1: on the same 6-node, 3-zone lab with pods on node-1..3, the
+// workflow (rrCount 3) against Calico's documented order with the same reflectors.
+describe("side by side: the documented procedure and the workflow (real BIRD)", () => {
+  test("the workflow has no pod-affecting or client-client gap; same reflectors, same six topology writes", async () => {
+    const tag = process.pid % 1000;
+    const documented: ComparisonRow = await runDocumentedSide(`cmp-doc-${tag}`);
+    const workflow: ComparisonRow = await runWorkflowSide(`cmp-wf-${tag}`);
+    console.log(comparisonTable([documented, workflow]));
+
+    // both ran with the planner's choice: workload-free nodes, one per zone
+    expect(workflow.routeReflectors).toEqual(documented.routeReflectors);
+    expect(workflow.routeReflectors.some((rr) => podNodes.has(rr))).toBe(false);
+
+    expect(workflow.clientClientGaps).toBe(0);
+    expect(workflow.podAffectingGaps).toBe(0);
+    expect(documented.clientClientGaps).toBe(0);
+    // the documented order makes each reflector leave the mesh before its sessions exist
+    expect(documented.reflectorGaps).toBeGreaterThan(0);
+    // every gap of the workflow touches a reflector's node or block, and every one closed again
+    const rrs = new Set(workflow.routeReflectors);
+    expect(workflow.gaps.filter((g) => !rrs.has(g.node) && !rrs.has(g.owner))).toEqual([]);
+    expect(workflow.gaps.filter((g) => g.end === undefined)).toEqual([]);
+    // The longest gaps are compared in bench/migration-side-by-side.bench.ts, not asserted: on
+    // this shared 2-core machine they are dominated by load (BIRD's reconnects), e.g. 7.7 s
+    // (workflow) against 6.9 s (documented) at load average 32; issue 10's unloaded 2-RR runs
+    // measured 1.3 s (this burst order) against 3.3 s (documented).
+    // the topology change itself: 3 Node patches, 2 BGPPeers, the mesh switch
+    expect(workflow.topologyWrites).toBe(6);
+    expect(documented.topologyWrites).toBe(6);
+  }, 900_000);
+});
