@@ -188,7 +188,11 @@ export class CalicoClient {
     const retry = options.retry ?? {};
     try {
       const groups = await withRetries(
-        () => transport.apis.getAPIVersions(),
+        () =>
+          transport.apis.getAPIVersions(
+            {},
+            Transport.callOptions(options.signal ? { signal: options.signal } : {}),
+          ),
         { verb: "get", resource: "apigroups" },
         retry,
         options.signal,

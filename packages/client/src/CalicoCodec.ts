@@ -5,6 +5,7 @@ import {
   fromV1,
   type KubernetesObject,
   toV1,
+  V1ConversionError,
   type ValidationIssue,
   validateResource,
 } from "@calicokit/types";
@@ -71,11 +72,50 @@ export function calicoCodec(api: ApiGroup, onWarning?: WarningSink): WireCodec {
   return {
     api: calicoV1Api,
     labelsServerSide: false,
-    storedUid: convertCalicoUid,
+    storedUid: (uid) =>
+      converted(
+        uid,
+        "Invalid",
+        "uid",
+        (u) => convertCalicoUid(u),
+        "give the uid the object was read with",
+      ),
     encode: (object) => {
       const resource = applyDefaults(validated(object, onWarning));
-      return { body: toV1(resource as KubernetesObject) as CalicoObject, warnings: [] };
+      const body = converted(resource, "Invalid", "object", (r) => toV1(r as KubernetesObject));
+      return { body: body as CalicoObject, warnings: [] };
     },
-    decode: (stored) => fromV1(stored as KubernetesObject) as CalicoObject,
+    decode: (stored) =>
+      converted(
+        stored,
+        "Unknown",
+        "stored object",
+        (s) => fromV1(s as KubernetesObject) as CalicoObject,
+        "the stored object is not in the form calicoctl writes: fix or delete it with kubectl",
+      ),
   };
+}
+
+/**
+ * A v3 <-> v1 conversion whose `V1ConversionError` becomes a `CalicoClientError` naming the
+ * field: `Invalid` for what the caller gave, `Unknown` for what the apiserver holds.
+ */
+function converted<I, O>(
+  input: I,
+  tag: "Invalid" | "Unknown",
+  what: string,
+  convert: (input: I) => O,
+  hint?: string,
+): O {
+  try {
+    return convert(input);
+  } catch (error) {
+    if (!(error instanceof V1ConversionError)) throw error;
+    const name = (input as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
+    throw new CalicoClientError(
+      tag,
+      `${what}${typeof name === "string" ? ` "${name}"` : ""} cannot be converted to or from crd.projectcalico.org/v1: ${error.message}`,
+      { causes: [{ field: error.path, message: error.message }], cause: error, hint },
+    );
+  }
 }

@@ -19,6 +19,32 @@ import type { z } from "zod";
 import { CalicoClientError } from "./CalicoClientError.js";
 import type { CalicoObject, ResourceKind } from "./CalicoObject.js";
 
+/**
+ * An object the apiserver sent, typed by `schema`; one our schema cannot type is a
+ * `CalicoClientError` naming the object and each field, never a raw zod error.
+ *
+ * @example
+ * ```ts
+ * import { KubernetesNodeSchema } from "@calicokit/types"
+ *
+ * const response = await fetch("https://kubernetes.default.svc/api/v1/nodes/node-1")
+ * const node = readAs(KubernetesNodeSchema, "Node", await response.json())
+ * ```
+ */
+export function readAs<T>(schema: z.ZodType<T>, kind: string, object: unknown): T {
+  const result = schema.safeParse(object);
+  if (result.success) return result.data;
+  const name = (object as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
+  throw new CalicoClientError(
+    "Unknown",
+    `${kind} "${String(name)}" from the apiserver does not match calicokit's schema`,
+    {
+      causes: result.error.issues.map((i) => ({ field: i.path.join("."), message: i.message })),
+      hint: "the cluster holds an object calicokit cannot read: check it with kubectl get -o yaml",
+    },
+  );
+}
+
 function kind<T extends CalicoObject>(
   name: keyof typeof calicoKinds,
   schema: z.ZodType<T>,
@@ -26,18 +52,7 @@ function kind<T extends CalicoObject>(
   return {
     kind: name,
     plural: calicoKinds[name].plural,
-    read: (object) => {
-      const result = schema.safeParse(object);
-      if (result.success) return result.data;
-      // the server sent something our reading schema cannot type: say which object and field
-      throw new CalicoClientError(
-        "Unknown",
-        `${name} "${object.metadata?.name}" from the apiserver does not match calicokit's schema`,
-        {
-          causes: result.error.issues.map((i) => ({ field: i.path.join("."), message: i.message })),
-        },
-      );
-    },
+    read: (object) => readAs(schema, name, object),
   };
 }
 

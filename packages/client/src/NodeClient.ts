@@ -11,6 +11,7 @@ import {
 import { PatchStrategy } from "@kubernetes/client-node";
 import { z } from "zod";
 import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
+import { readAs } from "./CalicoKinds.js";
 import { checkName, checkOptions, optionsSchema } from "./internal/InputCheck.js";
 import { Transport } from "./internal/Transport.js";
 import {
@@ -90,7 +91,7 @@ export class NodeClient {
       this.retry,
       signal,
     );
-    return KubernetesNodeSchema.parse(plainJson(node));
+    return nodeFromServer(node);
   }
 
   /** Reads one Node and its Calico view. */
@@ -128,7 +129,7 @@ export class NodeClient {
         this.retry,
         options.signal,
       );
-      for (const item of page.items) yield view(KubernetesNodeSchema.parse(plainJson(item)));
+      for (const item of page.items) yield view(nodeFromServer(item));
       token = page.metadata?._continue || undefined;
     } while (token !== undefined);
   }
@@ -246,7 +247,7 @@ export class NodeClient {
           this.retry,
           options.signal,
         );
-        return view(KubernetesNodeSchema.parse(plainJson(patched)));
+        return view(nodeFromServer(patched));
       } catch (error) {
         const failure = fromUnknown(error, this.target("patch", name));
         if (failure._tag !== "Conflict" || attempt >= conflictAttempts) throw failure;
@@ -270,7 +271,7 @@ function view(kubernetes: KubernetesNode): NodeView {
   return { kubernetes, ...calicoNodeFromKubernetes(kubernetes) };
 }
 
-/** client-node returns model classes (Dates for timestamps): back to the JSON the server sent. */
-function plainJson(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value));
+/** A Node as the server sent it: client-node returns model classes (Dates), so JSON first. */
+function nodeFromServer(value: unknown): KubernetesNode {
+  return readAs(KubernetesNodeSchema, "Node", JSON.parse(JSON.stringify(value)));
 }

@@ -31,12 +31,14 @@ export const defaultRateLimit: RateLimitOptions = { qps: 50, burst: 100 };
  */
 export class RateLimiter {
   private tokens: number;
-  private last = performance.now();
+  private last: number;
   private readonly qps: number;
   private readonly burst: number;
 
   constructor(options: RateLimitOptions) {
     checkOptions(rateLimitOptionsSchema, options, undefined, "rate limit (qps > 0, burst >= 1)");
+    // after the check, whose first run may take a while: it must not count as refill time
+    this.last = performance.now();
     this.qps = options.qps;
     this.burst = options.burst;
     this.tokens = options.burst;

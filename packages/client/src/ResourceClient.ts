@@ -379,7 +379,10 @@ export class ResourceClient<T extends CalicoObject> {
     this.options("patch", name, patchOptionsSchema, options);
     const attempts = options.resourceVersion === undefined ? 5 : 1;
     for (let attempt = 1; ; attempt++) {
-      const stored = await this.readRaw(name, options.signal);
+      // the read is a call of its own: retried, and its failures are CalicoClientErrors
+      const stored = await this.run("get", name, options.signal, () =>
+        this.readRaw(name, options.signal),
+      );
       const expected = stored.metadata.resourceVersion ?? "";
       if (options.resourceVersion && expected !== options.resourceVersion) {
         throw conflict(this.target("patch", name), options.resourceVersion, stored);
