@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { BgpConfiguration } from "./BgpConfiguration.js";
 import type { BgpPeer } from "./BgpPeer.js";
 import type { BlockAffinity } from "./BlockAffinity.js";
-import { applyDefaults } from "./Defaults.js";
+import { applyDefaults, applyReadDefaults } from "./Defaults.js";
 import type { IpPool } from "./IpPool.js";
 
 const meta = { metadata: { name: "x" } };
@@ -87,5 +87,43 @@ describe("applyDefaults", () => {
       spec: { cidr: "10.244.1.0/26", node: "n1", state: "confirmed" },
     };
     expect(applyDefaults(affinity).spec.deleted).toBe(false);
+  });
+});
+
+describe("applyReadDefaults", () => {
+  it("defaults an IPPool read from storage as libcalico-go does, leaving its CIDR as stored", () => {
+    const pool: IpPool = {
+      apiVersion: "projectcalico.org/v3",
+      kind: "IPPool",
+      ...meta,
+      spec: { cidr: "fd00:0:0::/48", natOutgoing: true },
+    };
+    expect(applyReadDefaults(pool).spec).toEqual({
+      cidr: "fd00:0:0::/48",
+      natOutgoing: true,
+      nodeSelector: "all()",
+      blockSize: 122,
+      allowedUses: ["Workload", "Tunnel"],
+      assignmentMode: "Automatic",
+      ipipMode: "Never",
+      vxlanMode: "Never",
+    });
+  });
+
+  it("leaves a pool whose CIDR Calico cannot parse, and other kinds, as they are", () => {
+    const pool: IpPool = {
+      apiVersion: "projectcalico.org/v3",
+      kind: "IPPool",
+      ...meta,
+      spec: { cidr: "not-a-cidr" },
+    };
+    expect(applyReadDefaults(pool)).toBe(pool);
+    const peer: BgpPeer = {
+      apiVersion: "projectcalico.org/v3",
+      kind: "BGPPeer",
+      ...meta,
+      spec: { password: { secretKeyRef: { key: "pw" } } },
+    };
+    expect(applyReadDefaults(peer)).toBe(peer);
   });
 });

@@ -15,26 +15,39 @@ function withSpec<T extends { spec: object }>(resource: T, spec: T["spec"]): T {
   return { ...resource, spec };
 }
 
+type Password = BgpPeer["spec"]["password"];
+
+// The CRDs default a password's secretKeyRef name to "" (BGPPeer and BGPConfiguration alike).
+function defaultPassword<P extends Password>(password: P): P {
+  const secretKeyRef = password?.secretKeyRef;
+  if (secretKeyRef === undefined || secretKeyRef.name !== undefined) return password;
+  return { ...password, secretKeyRef: { ...secretKeyRef, name: "" } };
+}
+
 function defaultBgpConfiguration(resource: BgpConfiguration): BgpConfiguration {
   const spec = { ...resource.spec };
   spec.logSeverityScreen ??= "Info";
   spec.serviceLoadBalancerAggregation ??= "Enabled";
+  if (spec.nodeMeshPassword !== undefined) {
+    spec.nodeMeshPassword = defaultPassword(spec.nodeMeshPassword);
+  }
   return withSpec(resource, spec);
 }
 
 function defaultBgpPeer(resource: BgpPeer): BgpPeer {
-  const secretKeyRef = resource.spec.password?.secretKeyRef;
-  if (secretKeyRef === undefined || secretKeyRef.name !== undefined) return resource;
-  return withSpec(resource, {
-    ...resource.spec,
-    password: { ...resource.spec.password, secretKeyRef: { ...secretKeyRef, name: "" } },
-  });
+  const password = defaultPassword(resource.spec.password);
+  if (password === resource.spec.password) return resource;
+  return withSpec(resource, { ...resource.spec, password });
 }
 
-function defaultIpPool(resource: IpPool): IpPool {
+// libcalico-go's IPPool client defaults on write (validateAndSetDefaults, which also normalises
+// the CIDR) and on read (convertIpPoolFromStorage, which leaves the CIDR and, when it is not a
+// CIDR, everything else as stored).
+function defaultIpPool(resource: IpPool, onWrite: boolean): IpPool {
   const spec = { ...resource.spec };
   const cidr = parseGoCidrText(spec.cidr);
-  if (cidr !== undefined) spec.cidr = formatMaskedCidr(cidr);
+  if (cidr === undefined && !onWrite) return resource;
+  if (cidr !== undefined && onWrite) spec.cidr = formatMaskedCidr(cidr);
   if (spec.nodeSelector === undefined || spec.nodeSelector === "") spec.nodeSelector = "all()";
   if (spec.blockSize === undefined || spec.blockSize === 0) {
     if (cidr !== undefined) spec.blockSize = cidr.family === 4 ? 26 : 122;
@@ -57,7 +70,7 @@ function defaultBlockAffinity(resource: BlockAffinity): BlockAffinity {
  * Returns a copy of `resource` with the values Calico fills in on create and update, as
  * libcalico-go and the CRD defaults do (calico-resources §7): BGPConfiguration
  * `logSeverityScreen: Info` and `serviceLoadBalancerAggregation: Enabled`; BGPPeer
- * `password.secretKeyRef.name: ""`; IPPool normalised CIDR, `nodeSelector: all()`, `blockSize`
+ * and BGPConfiguration `password.secretKeyRef.name: ""`; IPPool normalised CIDR, `nodeSelector: all()`, `blockSize`
  * 26 (IPv4) or 122 (IPv6), `allowedUses: [Workload, Tunnel]`, `assignmentMode: Automatic`,
  * `ipipMode`/`vxlanMode: Never`; BlockAffinity (v3) `deleted: false`. Other kinds are returned
  * unchanged. The input is not modified.
@@ -79,7 +92,7 @@ export function applyDefaults<T extends CalicoResource>(resource: T): T {
     case "BGPPeer":
       return defaultBgpPeer(resource as BgpPeer) as T;
     case "IPPool":
-      return defaultIpPool(resource as IpPool) as T;
+      return defaultIpPool(resource as IpPool, true) as T;
     case "BlockAffinity":
       return resource.apiVersion === "projectcalico.org/v3"
         ? (defaultBlockAffinity(resource as BlockAffinity) as T)
@@ -87,4 +100,24 @@ export function applyDefaults<T extends CalicoResource>(resource: T): T {
     default:
       return resource;
   }
+}
+
+/**
+ * Returns a copy of `resource` with the defaults libcalico-go fills in when it reads a resource
+ * from storage, so that a read shows what calicoctl shows: an IPPool stored with only a `cidr`
+ * reads back with `nodeSelector: all()`, `blockSize` 26 or 122, `allowedUses: [Workload,
+ * Tunnel]`, `ipipMode`/`vxlanMode: Never` and `assignmentMode: Automatic` (the CIDR as stored).
+ * Other kinds are returned unchanged: Calico defaults nothing else on read.
+ *
+ * @example
+ * ```ts
+ * const pool = applyReadDefaults({
+ *   apiVersion: "projectcalico.org/v3", kind: "IPPool", metadata: { name: "v4" },
+ *   spec: { cidr: "10.244.0.0/16" },
+ * });
+ * pool.spec.blockSize; // 26
+ * ```
+ */
+export function applyReadDefaults<T extends CalicoResource>(resource: T): T {
+  return resource.kind === "IPPool" ? (defaultIpPool(resource as IpPool, false) as T) : resource;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseGoDuration } from "./GoDuration.js";
+import { formatGoDuration, parseGoDuration } from "./GoDuration.js";
 
 describe("parseGoDuration (Go's time.ParseDuration)", () => {
   it("accepts Go durations", () => {
@@ -30,6 +30,33 @@ describe("parseGoDuration (Go's time.ParseDuration)", () => {
       "2562048h",
     ]) {
       expect(parseGoDuration(text), text).toBeUndefined();
+    }
+  });
+});
+
+describe("formatGoDuration (Go's time.Duration.String)", () => {
+  it("writes what Go writes", () => {
+    const cases: [number, string][] = [
+      [0, "0s"],
+      [1, "1ns"],
+      [1100, "1.1\u00b5s"],
+      [2.2e6, "2.2ms"],
+      [3.3e9, "3.3s"],
+      [245e9, "4m5s"],
+      [245.001e9, "4m5.001s"],
+      [18367.001e9, "5h6m7.001s"],
+      [480e9 + 1, "8m0.000000001s"],
+      [120e9, "2m0s"],
+      [3600e9, "1h0m0s"],
+      [-1, "-1ns"],
+      [-3e9, "-3s"],
+    ];
+    for (const [nanoseconds, text] of cases) expect(formatGoDuration(nanoseconds)).toBe(text);
+  });
+
+  it("round-trips through parseGoDuration", () => {
+    for (const text of ["2m0s", "1h0m0s", "1.5s", "250ms", "-4m5.001s"]) {
+      expect(formatGoDuration(parseGoDuration(text) ?? Number.NaN)).toBe(text);
     }
   });
 });

@@ -68,3 +68,50 @@ export function parseGoDuration(text: string): number | undefined {
 /** The fix hint validation messages give for a bad duration. */
 export const goDurationHint =
   'write a Go duration such as "90s", "2m" or "1h30m" (units ns, us, ms, s, m, h)';
+
+// Go's fmtFrac: the fraction of v below 10^precision, trailing zeros dropped.
+function fraction(value: bigint, precision: number): [string, bigint] {
+  let digits = "";
+  let rest = value;
+  let printing = false;
+  for (let i = 0; i < precision; i++) {
+    const digit = rest % 10n;
+    printing ||= digit !== 0n;
+    if (printing) digits = `${digit}${digits}`;
+    rest /= 10n;
+  }
+  return [digits === "" ? "" : `.${digits}`, rest];
+}
+
+/**
+ * A duration written as Go's `time.Duration.String()` writes it, which is how Calico stores a
+ * metav1.Duration field it has decoded: `"120s"` is stored as `"2m0s"`, `"1h"` as `"1h0m0s"`,
+ * `"1500ms"` as `"1.5s"`.
+ *
+ * @example
+ * ```ts
+ * formatGoDuration(120_000_000_000); // "2m0s"
+ * formatGoDuration(1_500_000); // "1.5ms"
+ * ```
+ */
+export function formatGoDuration(nanoseconds: number): string {
+  const sign = nanoseconds < 0 ? "-" : "";
+  let u = BigInt(Math.trunc(Math.abs(nanoseconds)));
+  if (u === 0n) return "0s";
+  if (u < 1_000_000_000n) {
+    if (u < 1_000n) return `${sign}${u}ns`;
+    const [precision, unit] = u < 1_000_000n ? [3, "\u00b5s"] : [6, "ms"];
+    const [frac, whole] = fraction(u, precision);
+    return `${sign}${whole}${frac}${unit}`;
+  }
+  const [frac, seconds] = fraction(u, 9);
+  u = seconds;
+  let text = `${u % 60n}${frac}s`;
+  u /= 60n;
+  if (u > 0n) {
+    text = `${u % 60n}m${text}`;
+    u /= 60n;
+    if (u > 0n) text = `${u}h${text}`;
+  }
+  return `${sign}${text}`;
+}

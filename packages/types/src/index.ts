@@ -78,7 +78,7 @@ export {
   type ClusterInformationSpec,
   ClusterInformationSpecSchema,
 } from "./ClusterInformation.js";
-export { applyDefaults } from "./Defaults.js";
+export { applyDefaults, applyReadDefaults } from "./Defaults.js";
 export { parseGoDuration } from "./GoDuration.js";
 export { type IpAddress, parseCidrOrIp, parseIp } from "./IpAddress.js";
 export {
@@ -102,6 +102,7 @@ export { type ObjectMeta, ObjectMetaInputSchema, ObjectMetaSchema } from "./Obje
 export { type PeerAddress, parsePeerAddress } from "./PeerAddress.js";
 export { parseSelector, type Selector } from "./Selector.js";
 export { SelectorSyntaxError } from "./SelectorSyntaxError.js";
+export { toStoredForm } from "./StoredForm.js";
 export {
   convertCalicoUid,
   fromV1,
