@@ -61,13 +61,20 @@ export interface ValidateOptions {
 }
 
 interface KindValidator {
-  readonly schema: z.ZodType;
-  readonly schemaV1?: z.ZodType;
+  readonly schema: () => z.ZodType;
+  readonly schemaV1?: () => z.ZodType;
   readonly rules: (findings: Findings, value: never, options: RuleOptions, v3: boolean) => void;
 }
 
-// Compiled once: zod generates a fast parser per schema.
-const compiled = <T extends z.ZodType>(schema: T): T => z.compile(schema);
+// Compiled once, on first use: zod generates a fast parser per schema, and generating all of
+// them up front would cost every process that validates one kind (the CLI's cold start).
+const compiled = <T extends z.ZodType>(schema: T): (() => T) => {
+  let parser: T | undefined;
+  return () => {
+    parser ??= z.compile(schema);
+    return parser;
+  };
+};
 
 const validators: Readonly<Record<string, KindValidator>> = {
   BGPPeer: {
@@ -167,7 +174,8 @@ export function validateResource(obj: unknown, options?: ValidateOptions): Valid
     );
   }
   const validator = validators[kind] as KindValidator;
-  const schema = !v3 && validator.schemaV1 !== undefined ? validator.schemaV1 : validator.schema;
+  const schema =
+    !v3 && validator.schemaV1 !== undefined ? validator.schemaV1() : validator.schema();
   const parsed = schema.safeParse(obj, { reportInput: true });
   if (!parsed.success) return { ok: false, issues: schemaIssues(schema, parsed.error.issues) };
 
