@@ -4,9 +4,13 @@
 import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
 import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
+// yaml's ESM build (its "default" export condition) instead of the CommonJS one esbuild takes
+// for Node: ESM is tree-shaken and starts faster (the CLI's cold start is a target).
+const yamlEsm = join(dirname(createRequire(import.meta.url).resolve("yaml/package.json")), "browser", "index.js");
 
 /** Writes the bundle to `outdir` (emptied first) and returns the entry's path. */
 export async function bundleCli(outdir = join(here, "dist", "bundle")) {
@@ -23,6 +27,9 @@ export async function bundleCli(outdir = join(here, "dist", "bundle")) {
     chunkNames: "chunks/[name]-[hash]",
     logLevel: "warning",
     legalComments: "none",
+    // less to parse on every start
+    minify: true,
+    alias: { yaml: yamlEsm },
     // CommonJS dependencies call require(): give the ESM bundle one
     banner: {
       js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
