@@ -489,7 +489,9 @@ const labelsArb: fc.Arbitrary<Labels> = fc
   .uniqueArray(fc.tuple(labelName, labelValue), { selector: ([name]) => name, maxLength: 6 })
   .map((entries) => Object.fromEntries(entries));
 
-describe("parseSelector: properties", () => {
+// Thousands of generated cases each: on a loaded machine they take far longer than vitest's 5 s
+// default, which is a hang guard here, not a speed target.
+describe("parseSelector: properties", { timeout: 120_000 }, () => {
   it("evaluates generated selectors like the reference semantics, also after canonicalising", () => {
     fc.assert(
       fc.property(
