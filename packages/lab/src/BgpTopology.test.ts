@@ -5,6 +5,7 @@ import {
   type BgpSession,
   computeClusterBgp,
   computeNodeBgp,
+  computeNodesBgp,
 } from "./BgpTopology.js";
 
 function node(
@@ -436,6 +437,21 @@ describe("automatic reverse peerings", () => {
 });
 
 describe("route reflectors", () => {
+  it("computeNodesBgp gives the named nodes exactly what computeNodeBgp gives each, and skips unknown names", () => {
+    const snapshot: BgpSnapshot = {
+      nodes: [
+        node("rr", "10.0.0.1", { rr: "244.0.0.1", labels: rrLabel }),
+        node("n2", "10.0.0.2"),
+        node("n3", "10.0.0.3"),
+      ],
+      bgpPeers: [peerWithRRs],
+    };
+    const some = computeNodesBgp(snapshot, ["rr", "n3", "gone"]);
+    expect([...some.keys()]).toEqual(["rr", "n3"]);
+    expect(some.get("rr")).toEqual(computeNodeBgp(snapshot, "rr"));
+    expect(some.get("n3")).toEqual(computeNodeBgp(snapshot, "n3"));
+  });
+
   it("an RR marks iBGP peers without its cluster ID as rr clients; clients render no RR statement", () => {
     const snapshot: BgpSnapshot = {
       nodes: [

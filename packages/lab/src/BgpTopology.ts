@@ -158,12 +158,49 @@ export class BgpNodeNotFoundError extends Error {
  * ```
  */
 export function computeClusterBgp(snapshot: BgpSnapshot): ReadonlyMap<string, NodeBgp> {
+  return computeSome(snapshot, (facts) => facts.nodes.map((node) => node.name));
+}
+
+/**
+ * Computes the named nodes' BGP as `computeNodeBgp` does, reading the cluster once for all of
+ * them (a few nodes of a large cluster, where `computeClusterBgp` would compute every node's
+ * full mesh). Names not in the snapshot are left out of the result.
+ *
+ * @example
+ * ```ts
+ * const some = computeNodesBgp(
+ *   {
+ *     nodes: [
+ *       { metadata: { name: "n1" }, spec: { bgp: { ipv4Address: "10.0.0.1/24" } } },
+ *       { metadata: { name: "n2" }, spec: { bgp: { ipv4Address: "10.0.0.2/24" } } },
+ *       { metadata: { name: "n3" }, spec: { bgp: { ipv4Address: "10.0.0.3/24" } } },
+ *     ],
+ *   },
+ *   ["n1", "gone"],
+ * );
+ * [...some.keys()]; // ["n1"]
+ * some.get("n1")?.ipv4.sessions.length; // 2
+ * ```
+ */
+export function computeNodesBgp(
+  snapshot: BgpSnapshot,
+  nodeNames: readonly string[],
+): ReadonlyMap<string, NodeBgp> {
+  return computeSome(snapshot, () => nodeNames);
+}
+
+function computeSome(
+  snapshot: BgpSnapshot,
+  names: (facts: ClusterFacts) => readonly string[],
+): Map<string, NodeBgp> {
   const warnings: string[] = [];
   const facts = clusterFacts(snapshot);
   const peerings = expandPeerings(facts, snapshot, warnings);
   const result = new Map<string, NodeBgp>();
-  for (const node of facts.nodes) {
-    result.set(node.name, nodeBgp(facts, peerings, snapshot, node.name, warnings));
+  for (const name of names(facts)) {
+    if (facts.byName.has(name)) {
+      result.set(name, nodeBgp(facts, peerings, snapshot, name, warnings));
+    }
   }
   return result;
 }

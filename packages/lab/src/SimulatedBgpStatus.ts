@@ -1,7 +1,7 @@
 import type { KubeHttp } from "@calicokit/testkit";
 import { calicoNodeFromKubernetes, fromV1 } from "@calicokit/types";
 import type { BgpSnapshot, SnapshotNode } from "./BgpSnapshot.js";
-import { type BgpSessionKind, computeNodeBgp } from "./BgpTopology.js";
+import { type BgpSessionKind, computeNodesBgp } from "./BgpTopology.js";
 import { type KubeObject, KubeWatch } from "./internal/KubeWatch.js";
 import { calicoPath, type LabCalicoApi } from "./internal/LabObjects.js";
 import type { NodeStatusPeer, NodeStatusReport } from "./NodeStatusReporter.js";
@@ -16,6 +16,19 @@ export interface SimulatedBgpStatusOptions {
   readonly connectDelayMs?: number;
   /** Failed status writes, for logs and tests. */
   readonly onError?: (error: Error) => void;
+  /** After each status write: the moment a waiting reader can first see the sessions. */
+  readonly onReport?: (report: SimulatedBgpReport) => void;
+}
+
+/** One status write of the simulated reporter. */
+export interface SimulatedBgpReport {
+  /** The CalicoNodeStatus object written. */
+  readonly name: string;
+  readonly node: string;
+  /** Date.now() once the write was accepted. */
+  readonly at: number;
+  /** Established sessions in the report, both families. */
+  readonly established: number;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the watches keep raw API objects
@@ -163,28 +176,33 @@ export class SimulatedBgpStatus {
     }
   }
 
-  /** The node's configured sessions in a snapshot, as `family|type|peerIP` keys. */
+  /**
+   * The node's configured sessions in a snapshot, as `family|type|peerIP` keys; computed for
+   * every reported node at once (one read of the cluster), then cached with the snapshot.
+   */
   private sessionsAt(snapshot: BgpSnapshot, node: string): Set<string> {
     let byNode = this.sessionCache.get(snapshot);
     if (byNode === undefined) {
       byNode = new Map();
       this.sessionCache.set(snapshot, byNode);
     }
-    let keys = byNode.get(node);
-    if (keys === undefined) {
-      keys = new Set();
-      if (snapshot.nodes.some((n) => n.metadata.name === node)) {
-        const bgp = computeNodeBgp(snapshot, node);
-        for (const [family, sessions] of [
-          ["4", bgp.ipv4.sessions],
-          ["6", bgp.ipv6.sessions],
-        ] as const) {
-          for (const s of sessions) keys.add(`${family}|${peerTypes[s.kind]}|${s.peerIP}`);
-        }
+    const known = byNode.get(node);
+    if (known !== undefined) return known;
+    const reported = [...this.statuses.items.values()].flatMap((o) => o.spec?.node ?? []);
+    const wanted = [...new Set([node, ...reported])].filter((name) => !byNode.has(name));
+    const computed = computeNodesBgp(snapshot, wanted);
+    for (const name of wanted) {
+      const bgp = computed.get(name);
+      const keys = new Set<string>();
+      for (const [family, sessions] of [
+        ["4", bgp?.ipv4.sessions ?? []],
+        ["6", bgp?.ipv6.sessions ?? []],
+      ] as const) {
+        for (const s of sessions) keys.add(`${family}|${peerTypes[s.kind]}|${s.peerIP}`);
       }
-      byNode.set(node, keys);
+      byNode.set(name, keys);
     }
-    return keys;
+    return byNode.get(node) ?? new Set();
   }
 
   private onStatus(type: string, object: StatusObject): void {
@@ -259,6 +277,12 @@ export class SimulatedBgpStatus {
     if (text === reporter.lastWritten) return Promise.resolve();
     return this.write(name, status).then(() => {
       reporter.lastWritten = text;
+      this.options.onReport?.({
+        name,
+        node,
+        at: Date.now(),
+        established: established(peers["4"]) + established(peers["6"]),
+      });
     });
   }
 

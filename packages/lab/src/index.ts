@@ -17,6 +17,7 @@ export {
   type CommunityAdvertisement,
   computeClusterBgp,
   computeNodeBgp,
+  computeNodesBgp,
   type NodeBgp,
   type NodeBgpFamily,
   type PoolRouteProgramming,
@@ -58,4 +59,8 @@ export {
   type NodeStatusReporterOptions,
 } from "./NodeStatusReporter.js";
 export { type ProbedNode, type RouteGap, RouteProbe } from "./RouteProbe.js";
-export { SimulatedBgpStatus, type SimulatedBgpStatusOptions } from "./SimulatedBgpStatus.js";
+export {
+  type SimulatedBgpReport,
+  SimulatedBgpStatus,
+  type SimulatedBgpStatusOptions,
+} from "./SimulatedBgpStatus.js";

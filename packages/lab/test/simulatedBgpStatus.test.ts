@@ -2,7 +2,7 @@ import { type ControlPlane, type KubeHttp, startControlPlane } from "@calicokit/
 import { calicoNodeAnnotations } from "@calicokit/types";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { NodeStatusPeer } from "../src/NodeStatusReporter.js";
-import { SimulatedBgpStatus } from "../src/SimulatedBgpStatus.js";
+import { type SimulatedBgpReport, SimulatedBgpStatus } from "../src/SimulatedBgpStatus.js";
 import { waitFor } from "./support/birdc.js";
 
 // The BIRD-less stand-in for calico-node's status reporting, against a real apiserver: sessions
@@ -16,6 +16,7 @@ describe("SimulatedBgpStatus", () => {
   let http: KubeHttp;
   let reporter: SimulatedBgpStatus;
   const errors: Error[] = [];
+  const reports: SimulatedBgpReport[] = [];
 
   beforeAll(async () => {
     cp = await startControlPlane({ calicoApi: "v3" });
@@ -38,6 +39,7 @@ describe("SimulatedBgpStatus", () => {
       calicoApi: "v3",
       connectDelayMs,
       onError: (e) => errors.push(e),
+      onReport: (r) => reports.push(r),
     });
   }, 120_000);
 
@@ -106,6 +108,10 @@ describe("SimulatedBgpStatus", () => {
     const now = await peersOf("n1-bgp");
     expect(now.filter((p) => p.peerIP === ips[3]).map((p) => p.type)).toEqual(["NodePeer"]);
     expect(now.filter((p) => p.type === "NodeMesh")).toHaveLength(2);
+    // the write is announced once accepted: n1's two mesh sessions and the NodePeer, not early
+    await waitFor("the write announced", 10_000, () => reports.at(-1)?.established === 3);
+    expect(reports.at(-1)).toMatchObject({ name: "n1-bgp", node: "n1" });
+    expect(reports.at(-1)?.at).toBeGreaterThanOrEqual(lastChange + connectDelayMs);
     expect(errors).toEqual([]);
   }, 120_000);
 });
