@@ -39,6 +39,7 @@ describe("restarting and pausing kube-apiserver", () => {
 
   it.each(["SIGTERM", "SIGKILL"] as const)(
     "after a %s restart serves the same data on the same port with the same CA",
+    { timeout: 180_000 },
     async (signal) => {
       const name = await createPeer();
       const before = cp.pids;

@@ -54,7 +54,10 @@ function testkitMain(...args: string[]) {
 }
 
 describe("calicokit-testkit (make control-plane)", () => {
-  it("holds the control plane until SIGTERM, then stops it and exits 0", async () => {
+  // a whole control-plane start and stop, in a child process
+  it("holds the control plane until SIGTERM, then stops it and exits 0", {
+    timeout: 180_000,
+  }, async () => {
     const main = testkitMain("none", "--hold");
     const out = await main.printed("holding; Ctrl-C stops it");
     const pids = /pids: etcd (\d+), kube-apiserver (\d+)/.exec(out);
