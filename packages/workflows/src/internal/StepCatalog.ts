@@ -76,8 +76,8 @@ export const stepDefinitions: readonly StepDefinition[] = [
   {
     id: "disable-mesh",
     title: "turn the node-to-node mesh off",
-    why: "every client is Established to the reflectors, so the mesh sessions are redundant",
-    risk: "a node whose BIRD does not follow keeps mesh sessions; verify-mesh-off catches it",
+    why: "every client is Established to the reflectors, so the mesh sessions are redundant; right before the write this is checked again on the live node set (a node that joined, a reflector gone NotReady since verify-sessions)",
+    risk: "that check fails when a client lacks two reflectors or a reflector is gone: the mesh stays on and the run rolls back; a node whose BIRD does not follow the switch keeps mesh sessions, verify-mesh-off catches it",
     undo: "restore nodeToNodeMeshEnabled to its previous value",
   },
   {
