@@ -65,12 +65,17 @@ export interface CliProcess {
 export function startCli(
   entry: string,
   args: readonly string[],
-  options: { readonly env?: Record<string, string>; readonly stdin?: string } = {},
+  options: {
+    readonly env?: Record<string, string>;
+    readonly stdin?: string;
+    readonly cwd?: string;
+  } = {},
 ): CliProcess {
   const { KUBECONFIG: _unset, ...env } = process.env;
   const child = spawn(process.execPath, [entry, ...args], {
     env: { ...env, NO_COLOR: "1", ...options.env },
     stdio: ["pipe", "pipe", "pipe"],
+    ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   let stdout = "";
   let stderr = "";
@@ -105,7 +110,11 @@ export function startCli(
 export function runCli(
   entry: string,
   args: readonly string[],
-  options: { readonly env?: Record<string, string>; readonly stdin?: string } = {},
+  options: {
+    readonly env?: Record<string, string>;
+    readonly stdin?: string;
+    readonly cwd?: string;
+  } = {},
 ): Promise<CliRun> {
   return startCli(entry, args, options).done;
 }
