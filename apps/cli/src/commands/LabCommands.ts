@@ -220,6 +220,14 @@ export const serve: CommandHandler = async (invocation) => {
   const writeState = (state: Omit<LabState, "pid">) =>
     writeFileSync(files.state, JSON.stringify({ pid: process.pid, ...state }));
   writeState({ phase: "starting", detail: "starting kube-apiserver, etcd and one BIRD per node" });
+  // A stop asked for while the lab starts (lab down, or lab up's Ctrl-C) waits for Lab.up to
+  // finish, so its teardown removes everything it started.
+  let stopRequested = false;
+  const onEarlySignal = () => {
+    stopRequested = true;
+  };
+  process.on("SIGTERM", onEarlySignal);
+  process.on("SIGINT", onEarlySignal);
   let lab: Lab;
   try {
     lab = await Lab.up({
@@ -279,8 +287,11 @@ export const serve: CommandHandler = async (invocation) => {
   rmSync(files.socket, { force: true });
   await new Promise<void>((resolve) => server.listen(files.socket, resolve));
   const onSignal = () => void stop();
+  process.off("SIGTERM", onEarlySignal);
+  process.off("SIGINT", onEarlySignal);
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  if (stopRequested) void stop();
   // whatever breaks in here, the lab's BIRDs, namespaces and control plane must not outlive us
   process.on("uncaughtException", (error) => {
     writeState({ phase: "failed", error: { tag: "Unknown", message: error.message } });
