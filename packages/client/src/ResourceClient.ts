@@ -21,7 +21,6 @@ import {
   backoffDelay,
   defaultRetryOptions,
   isTransient,
-  mayHaveCommitted,
   type RetryOptions,
   withRetries,
 } from "./RetryPolicy.js";
@@ -76,7 +75,7 @@ export interface DeleteOptions extends WriteOptions {
   readonly resourceVersion?: string;
 }
 
-export interface WatchOptions extends CallOptions {
+export interface WatchOptions<T extends CalicoObject = CalicoObject> extends CallOptions {
   /**
    * Start after this resourceVersion. Without it the watch first lists and reports every
    * existing object as ADDED, then follows changes.
@@ -86,6 +85,12 @@ export interface WatchOptions extends CallOptions {
   readonly fieldSelector?: string;
   /** How long one watch request lasts before the client renews it. Default 300 s. */
   readonly renewSeconds?: number;
+  /**
+   * The objects the caller already holds, when resuming with `resourceVersion` (from its own
+   * list, or the events of an earlier watch): if that version is gone (410), the re-list then
+   * reports exactly the difference from these (no repeated ADDED, a DELETED for each one gone).
+   */
+  readonly known?: Iterable<T>;
 }
 
 /** The schemas of `WriteOptions`' keys, for option types that extend it. */
@@ -120,12 +125,18 @@ const deleteOptionsSchema = optionsSchema<DeleteOptions>({
   uid: z.string().optional(),
   resourceVersion: z.string().optional(),
 });
-const watchOptionsSchema = optionsSchema<WatchOptions>({
+const watchOptionsSchema = optionsSchema<WatchOptions<CalicoObject>>({
   signal: signalSchema,
   resourceVersion: z.string().optional(),
   labelSelector: z.string().optional(),
   fieldSelector: z.string().optional(),
   renewSeconds: countSchema(1),
+  known: z
+    .custom<Iterable<CalicoObject>>(
+      (v) => typeof (v as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] === "function",
+      "expected an iterable of objects (an array, a Map's values)",
+    )
+    .optional(),
 });
 
 /** Options of `listPage`: a list's options and the token of the page wanted. */
@@ -229,7 +240,7 @@ export class ResourceClient<T extends CalicoObject> {
         },
       );
     }
-    return this.codec.encode(candidate).body;
+    return this.codec.encode(candidate, verb).body;
   }
 
   /** Reads one object; `NotFound` when it does not exist. */
@@ -310,8 +321,8 @@ export class ResourceClient<T extends CalicoObject> {
     const body = this.encode("create", object);
     const name = nameOf(body);
     this.options("create", name, writeOptionsSchema, options);
-    const raw = await this.run("create", name, options.signal, async ({ previousError }) => {
-      if (mayHaveLanded(options, previousError)) {
+    const raw = await this.run("create", name, options.signal, async (attempt) => {
+      if (mayHaveLanded(options, attempt)) {
         const existing = await this.readIfExists(name, options.signal);
         if (existing !== undefined) {
           if (holdsWrite(existing, body)) return existing;
@@ -322,10 +333,20 @@ export class ResourceClient<T extends CalicoObject> {
           );
         }
       }
-      return this.transport.customObjects.createClusterCustomObject(
-        { ...this.coordinates, body, fieldManager, ...dryRun(options) },
-        Transport.callOptions(options),
-      );
+      try {
+        return await this.transport.customObjects.createClusterCustomObject(
+          { ...this.coordinates, body, fieldManager, ...dryRun(options) },
+          Transport.callOptions(options),
+        );
+      } catch (error) {
+        // an earlier attempt that was still on its way when we looked may be what exists now
+        if (!mayHaveLanded(options, attempt) || fromUnknown(error)._tag !== "AlreadyExists") {
+          throw error;
+        }
+        const existing = await this.readIfExists(name, options.signal);
+        if (existing !== undefined && holdsWrite(existing, body)) return existing;
+        throw error;
+      }
     });
     return this.decode(raw);
   }
@@ -350,8 +371,8 @@ export class ResourceClient<T extends CalicoObject> {
         target: this.target("update", name),
       });
     }
-    const raw = await this.run("update", name, options.signal, async ({ previousError }) => {
-      if (mayHaveLanded(options, previousError)) {
+    const raw = await this.run("update", name, options.signal, async (attempt) => {
+      if (mayHaveLanded(options, attempt)) {
         const landed = await this.guardedWriteLanded("update", name, expected, body, options);
         if (landed !== undefined) return landed;
       }
@@ -412,8 +433,8 @@ export class ResourceClient<T extends CalicoObject> {
     expected: string,
     options: WriteOptions,
   ): Promise<T> {
-    const raw = await this.run("patch", name, options.signal, async ({ previousError }) => {
-      if (mayHaveLanded(options, previousError)) {
+    const raw = await this.run("patch", name, options.signal, async (attempt) => {
+      if (mayHaveLanded(options, attempt)) {
         const landed = await this.guardedWriteLanded("patch", name, expected, desired, options);
         if (landed !== undefined) return landed;
       }
@@ -436,8 +457,8 @@ export class ResourceClient<T extends CalicoObject> {
     const { resourceVersion: _ignored, ...metadata } = body.metadata;
     const applied = { ...body, metadata };
     let force = options.force === true;
-    const raw = await this.run("patch", name, options.signal, async ({ previousError }) => {
-      if (mayHaveLanded(options, previousError)) {
+    const raw = await this.run("patch", name, options.signal, async (attempt) => {
+      if (mayHaveLanded(options, attempt)) {
         const existing = await this.readIfExists(name, options.signal);
         if (existing !== undefined && holdsWrite(existing, applied)) return existing;
       }
@@ -471,22 +492,28 @@ export class ResourceClient<T extends CalicoObject> {
       ...(uid ? { uid } : {}),
       ...(options.resourceVersion ? { resourceVersion: options.resourceVersion } : {}),
     };
-    await this.run("delete", name, options.signal, async ({ previousError }) => {
-      if (mayHaveLanded(options, previousError)) {
+    await this.run("delete", name, options.signal, async (attempt) => {
+      if (mayHaveLanded(options, attempt)) {
         const existing = await this.readIfExists(name, options.signal);
         if (existing === undefined) return;
         if (uid && existing.metadata.uid !== uid) return;
       }
-      await this.transport.customObjects.deleteClusterCustomObject(
-        {
-          ...this.coordinates,
-          name,
-          ...dryRun(options),
-          // no body unless there are preconditions: an empty DeleteOptions costs a parse
-          ...(Object.keys(preconditions).length > 0 ? { body: { preconditions } } : {}),
-        },
-        Transport.callOptions(options),
-      );
+      try {
+        await this.transport.customObjects.deleteClusterCustomObject(
+          {
+            ...this.coordinates,
+            name,
+            ...dryRun(options),
+            // no body unless there are preconditions: an empty DeleteOptions costs a parse
+            ...(Object.keys(preconditions).length > 0 ? { body: { preconditions } } : {}),
+          },
+          Transport.callOptions(options),
+        );
+      } catch (error) {
+        // gone although we saw it: an earlier attempt of ours, still on its way, deleted it
+        if (mayHaveLanded(options, attempt) && fromUnknown(error)._tag === "NotFound") return;
+        throw error;
+      }
     });
   }
 
@@ -527,10 +554,12 @@ export class ResourceClient<T extends CalicoObject> {
    * }
    * ```
    */
-  async *watch(options: WatchOptions = {}): AsyncGenerator<WatchEvent<T>, void, undefined> {
+  async *watch(options: WatchOptions<T> = {}): AsyncGenerator<WatchEvent<T>, void, undefined> {
     this.options("watch", undefined, watchOptionsSchema, options);
     const { signal } = options;
+    // what the caller has seen, by name: a re-list after 410 reports only the difference
     const known = new Map<string, T>();
+    for (const object of options.known ?? []) known.set(nameOf(object), object);
     let resourceVersion = options.resourceVersion;
     if (resourceVersion === undefined) {
       const listing = await this.listAll(listOptionsOf(options));
@@ -542,11 +571,17 @@ export class ResourceClient<T extends CalicoObject> {
     }
     const selected = this.clientSideSelector(options.labelSelector);
     const attempts = this.retry.attempts ?? defaultRetryOptions.attempts;
+    const deadlineMs = this.retry.deadlineMs ?? defaultRetryOptions.deadlineMs;
+    // failures in a row, and since when: a watch gives up only after failing for deadlineMs
     let failures = 0;
+    let failingSince: number | undefined;
+    const connected = () => {
+      failures = 0;
+      failingSince = undefined;
+    };
     while (!signal?.aborted) {
       try {
-        for await (const event of this.watchStream(resourceVersion, options)) {
-          failures = 0;
+        for await (const event of this.watchStream(resourceVersion, options, connected)) {
           if (event.type === "BOOKMARK") {
             resourceVersion = event.resourceVersion;
             yield event;
@@ -577,7 +612,9 @@ export class ResourceClient<T extends CalicoObject> {
         }
         const failure = fromUnknown(error, this.target("watch"));
         failures++;
-        if (!isTransient(failure) || failures >= attempts) throw failure;
+        failingSince ??= performance.now();
+        const outOfTime = performance.now() - failingSince >= deadlineMs;
+        if (!isTransient(failure) || outOfTime || failures >= attempts) throw failure;
         const delay = backoffDelay(
           failures,
           this.retry.baseDelayMs ?? defaultRetryOptions.baseDelayMs,
@@ -596,7 +633,8 @@ export class ResourceClient<T extends CalicoObject> {
   /** One watch request: yields decoded events until the server or the network ends it. */
   private async *watchStream(
     resourceVersion: string | undefined,
-    options: WatchOptions,
+    options: WatchOptions<T>,
+    connected: () => void,
   ): AsyncGenerator<WatchEvent<T>, void, undefined> {
     const query = new URLSearchParams({
       watch: "true",
@@ -617,6 +655,7 @@ export class ResourceClient<T extends CalicoObject> {
       if (error instanceof ApiException && error.code === 410) throw new WatchExpired();
       throw error;
     }
+    connected();
     try {
       for await (const line of createInterface({ input: res, crlfDelay: Infinity })) {
         if (line.trim() === "") continue;
@@ -699,10 +738,10 @@ function nameOf(object: CalicoObject): string {
   });
 }
 
-// A retry after a failure that may have committed first looks at what is stored; a dry run
-// stores nothing, so it just sends again.
-function mayHaveLanded(options: WriteOptions, previousError: CalicoClientError | undefined) {
-  return !options.dryRun && previousError !== undefined && mayHaveCommitted(previousError);
+// A retry after any failure of this call that may have committed first looks at what is
+// stored; a dry run stores nothing, so it just sends again.
+function mayHaveLanded(options: WriteOptions, attempt: AttemptContext): boolean {
+  return !options.dryRun && attempt.mayHaveCommitted;
 }
 
 function dryRun(options: WriteOptions): { dryRun?: string } {
@@ -760,7 +799,7 @@ function* relistDifference<T extends CalicoObject>(
 }
 
 /** The list options within a watch's options (a watch lists first, and again after 410). */
-function listOptionsOf(options: WatchOptions): ListOptions {
+function listOptionsOf(options: WatchOptions<CalicoObject>): ListOptions {
   const { signal, labelSelector, fieldSelector } = options;
   return {
     ...(signal ? { signal } : {}),

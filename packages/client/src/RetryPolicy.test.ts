@@ -128,3 +128,41 @@ describe("classification", () => {
     }
   });
 });
+
+describe("withRetries: deadline and memory of ambiguous failures", () => {
+  it("retries past any count until the deadline, and tells each attempt if a write may have landed", async () => {
+    const reset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
+    const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    const seen: boolean[] = [];
+    const result = await withRetries(
+      async ({ attempt, mayHaveCommitted }) => {
+        seen.push(mayHaveCommitted);
+        if (attempt === 1) throw refused;
+        if (attempt === 2) throw reset;
+        if (attempt <= 9) throw refused;
+        return "done";
+      },
+      target,
+      { baseDelayMs: 1, maxDelayMs: 2, deadlineMs: 10_000 },
+    );
+    expect(result).toBe("done");
+    // refused first: nothing sent yet; after the reset, every later attempt knows, refusals or not
+    expect(seen).toEqual([false, false, true, true, true, true, true, true, true, true]);
+  });
+
+  it("gives up when the deadline is spent", async () => {
+    let calls = 0;
+    await expect(
+      withRetries(
+        async () => {
+          calls++;
+          throw apiError(503);
+        },
+        target,
+        { baseDelayMs: 5, maxDelayMs: 20, deadlineMs: 200 },
+      ),
+    ).rejects.toMatchObject({ _tag: "Unavailable" });
+    // more than the six attempts that used to be the limit
+    expect(calls).toBeGreaterThan(6);
+  });
+});

@@ -17,9 +17,12 @@ export interface RetryEvent {
   readonly delayMs: number;
 }
 
-/** How hard the client tries before giving up on a transient failure. */
+/**
+ * How hard the client tries before giving up on a transient failure: until the deadline, so an
+ * apiserver restart of a few seconds is ridden out with the defaults.
+ */
 export interface RetryOptions {
-  /** Attempts in total, the first call included. Default 6. */
+  /** Attempts in total, the first call included. Default: no limit but the deadline. */
   readonly attempts?: number;
   /** Overall budget for all attempts and waits, in ms. Default 60 000. */
   readonly deadlineMs?: number;
@@ -41,7 +44,7 @@ export const retryOptionsSchema = optionsSchema<RetryOptions>({
 });
 
 export const defaultRetryOptions = {
-  attempts: 6,
+  attempts: Number.POSITIVE_INFINITY,
   deadlineMs: 60_000,
   baseDelayMs: 200,
   maxDelayMs: 10_000,
@@ -96,14 +99,20 @@ export function backoffDelay(retry: number, baseDelayMs: number, maxDelayMs: num
 export interface AttemptContext {
   readonly attempt: number;
   readonly previousError: CalicoClientError | undefined;
+  /**
+   * Whether any earlier attempt of this call failed in a way that may have committed a write.
+   * Remembered across all attempts: a later refusal (nothing sent) does not erase an earlier
+   * lost answer, so a write is never sent again blind after one.
+   */
+  readonly mayHaveCommitted: boolean;
   readonly signal: AbortSignal | undefined;
 }
 
 /**
  * Runs `operation` with p-retry, retrying only transient failures: a 429 waits what its
  * Retry-After asks (refusing when that overruns the deadline), everything else backs off
- * exponentially with jitter; bounded by attempts and an overall deadline; stops at once when
- * `signal` aborts. Every failure comes out as a `CalicoClientError` naming `target`.
+ * exponentially with jitter; bounded by the deadline (and `attempts` when given); stops at once
+ * when `signal` aborts. Every failure comes out as a `CalicoClientError` naming `target`.
  *
  * @example
  * ```ts
@@ -126,21 +135,23 @@ export async function withRetries<T>(
   const max = options.maxDelayMs ?? defaultRetryOptions.maxDelayMs;
   const deadline = performance.now() + deadlineMs;
   let previousError: CalicoClientError | undefined;
+  let committed = false;
   try {
     return await pRetry(
       async (attempt) => {
         try {
-          return await operation({ attempt, previousError, signal });
+          return await operation({ attempt, previousError, mayHaveCommitted: committed, signal });
         } catch (raw) {
           const error = fromUnknown(raw, target);
           previousError = error;
+          committed ||= mayHaveCommitted(error);
           // an abort of the caller's signal, or a non-transient answer, ends it here
           if (signal?.aborted || !isTransient(error)) throw new AbortError(error);
           throw error;
         }
       },
       {
-        retries: Math.max(0, attempts - 1),
+        retries: Number.isFinite(attempts) ? Math.max(0, attempts - 1) : Number.POSITIVE_INFINITY,
         // our own delays (Retry-After aware) are slept in onFailedAttempt
         minTimeout: 0,
         maxTimeout: 0,
@@ -150,6 +161,7 @@ export async function withRetries<T>(
           if (retriesLeft <= 0) return;
           const failure = fromUnknown(error, target);
           const remaining = deadline - performance.now();
+          if (remaining <= 0) return; // p-retry ends it: the deadline is spent
           let delayMs: number;
           if (failure._tag === "Throttled" && failure.retryAfterSeconds !== undefined) {
             delayMs = failure.retryAfterSeconds * 1000;

@@ -98,6 +98,55 @@ describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
     await direct.delete(name);
   });
 
+  it("remembers a lost answer across a refused read-back: no blind re-send, no misreport", async () => {
+    const name = unique("sticky");
+    const path = `${collection}/${name}`;
+    proxy.clear();
+    const before = posts();
+    // the create lands and its answer is lost; the read-back is then refused (nothing sent)
+    proxy.inject({ method: "POST", path: collection, action: { kind: "failAfterCommit" } });
+    proxy.inject({ method: "GET", path, action: { kind: "respond", status: 429 } });
+    const created = await peers.create(testPeer(name));
+    expect(created.metadata.name).toBe(name);
+    expect(posts() - before).toBe(1);
+    // the same for a delete: its own landed write is not reported as NotFound
+    const deletes = () => proxy.requests.filter((r) => r.method === "DELETE").length;
+    const deletesBefore = deletes();
+    proxy.inject({ method: "DELETE", path, action: { kind: "failAfterCommit" } });
+    proxy.inject({ method: "GET", path, action: { kind: "respond", status: 429 } });
+    await peers.delete(name);
+    expect(deletes() - deletesBefore).toBe(1);
+    await expect(direct.get(name)).rejects.toMatchObject({ _tag: "NotFound" });
+  });
+
+  it("rides out failures for the whole deadline, not for a count of attempts", async () => {
+    const name = unique("patient");
+    proxy.clear();
+    const before = posts();
+    const waits: RetryEvent[] = [];
+    const transport = new Transport(kubeConfigFor(cp, proxy.url), {
+      limiter: undefined,
+      requestTimeoutMs: 10_000,
+    });
+    const patient = plainPeerClient(transport, api, {
+      baseDelayMs: 20,
+      maxDelayMs: 100,
+      onRetry: (e) => waits.push(e),
+    });
+    // ten refusals in a row: more than the six attempts that used to be the limit
+    proxy.inject({
+      method: "POST",
+      path: collection,
+      times: 10,
+      action: { kind: "respond", status: 503 },
+    });
+    await patient.create(testPeer(name));
+    transport.close();
+    expect(posts() - before).toBe(11);
+    expect(waits.map((w) => w.error._tag)).toEqual(Array(10).fill("Unavailable"));
+    await direct.delete(name);
+  });
+
   it("retries a reset GET and never retries an Invalid create", async () => {
     const name = unique("inval");
     proxy.clear();

@@ -176,6 +176,36 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
     await peers.delete(a.metadata.name as string);
   });
 
+  it("resumed after 410 with what the caller holds, reports exactly the difference", async () => {
+    const label = unique("diff");
+    const labels = { d: label };
+    const kept = await peers.create(testPeer(`${label}-kept`, { labels }));
+    const changed = await peers.create(testPeer(`${label}-changed`, { labels }));
+    const gone = await peers.create(testPeer(`${label}-gone`, { labels }));
+    const held = await peers.listAll({ labelSelector: `d=${label}` });
+    expect(held.items).toHaveLength(3);
+    // what happens while the caller is away
+    await peers.patch(changed.metadata.name as string, { spec: { peerIP: "10.0.0.9" } });
+    await peers.delete(gone.metadata.name as string);
+    const fresh = await peers.create(testPeer(`${label}-fresh`, { labels }));
+    // an ancient resourceVersion: the apiserver answers 410 and the client re-lists
+    const events = await collect(
+      peers.watch({ labelSelector: `d=${label}`, resourceVersion: "1", known: held.items }),
+      3,
+    );
+    const typed = events
+      .flatMap((e) => (e.type === "BOOKMARK" ? [] : [`${e.type} ${e.object.metadata.name}`]))
+      .sort();
+    expect(typed).toEqual(
+      [
+        `ADDED ${fresh.metadata.name}`,
+        `DELETED ${gone.metadata.name}`,
+        `MODIFIED ${changed.metadata.name}`,
+      ].sort(),
+    );
+    for (const p of [kept, changed, fresh]) await peers.delete(p.metadata.name as string);
+  });
+
   it("reads what a raw client stored", async () => {
     const name = unique("raw");
     await peers.create(testPeer(name));
