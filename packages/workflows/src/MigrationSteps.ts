@@ -180,12 +180,19 @@ const markNode = (name: string, marks: NodeMarks) =>
     }
   });
 
-/** All of a step's node changes at once: reflectors are marked in one burst. */
+/**
+ * All of a step's node changes at once: reflectors are marked in one burst. Undoing skips a node
+ * deleted since (scenario 11): nothing of it is left to restore, and the rollback must go on.
+ */
 const markNodes = (changes: readonly PlannedChange[], to: "after" | "before") =>
-  Effect.forEach(changes, (c) => markNode(c.name, c[to] as unknown as NodeMarks), {
-    concurrency: "unbounded",
-    discard: true,
-  });
+  Effect.forEach(
+    changes,
+    (c) => {
+      const mark = markNode(c.name, c[to] as unknown as NodeMarks);
+      return to === "before" ? mark.pipe(Effect.catchTag("NotFound", () => Effect.void)) : mark;
+    },
+    { concurrency: "unbounded", discard: true },
+  );
 
 /** Cordons (or uncordons) each node of the changes to their `to` side's `unschedulable`. */
 const cordonNodes = (changes: readonly PlannedChange[], to: "after" | "before") =>
@@ -395,8 +402,20 @@ export function stepProgram(id: StepId, context: StepContext): StepProgram {
         compensate: Effect.forEach(changes, (c) => createPeer(c, "before"), { discard: true }),
       };
     case "mark-route-reflectors":
-    case "unmark-route-reflectors":
-      return { apply: markNodes(changes, "after"), compensate: markNodes(changes, "before") };
+    case "unmark-route-reflectors": {
+      const marked = markNodes(changes, "after");
+      // In a reflector-set change a reflector leaves only once every client is Established to
+      // two that stay, checked live: a removal plans no verify-sessions, and an earlier one may
+      // have counted a session to the reflector that now leaves.
+      const leavesReflectors =
+        id === "unmark-route-reflectors" && plan.request.to === "reflector-set";
+      return {
+        apply: leavesReflectors
+          ? Effect.andThen(coverageCheck(context, id, reflectorNames), marked)
+          : marked,
+        compensate: markNodes(changes, "before"),
+      };
+    }
     case "disable-mesh":
     case "enable-mesh": {
       const change = changes[0];
