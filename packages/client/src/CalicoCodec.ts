@@ -1,9 +1,10 @@
 import {
-  applyDefaults,
+  applyReadDefaults,
   type CalicoResource,
   convertCalicoUid,
   fromV1,
   type KubernetesObject,
+  toStoredForm,
   toV1,
   V1ConversionError,
   type ValidationIssue,
@@ -40,12 +41,13 @@ function validated(object: CalicoObject, onWarning: WarningSink | undefined): Ca
 }
 
 /**
- * The codec for one API group, built from @calicokit/types:
- * - `projectcalico.org/v3`: every write is validated (Calico's Go rules, which the CRDs and
- *   CEL do not enforce); the apiserver stores it as it is.
- * - `crd.projectcalico.org/v1`: what calicoctl does on Calico's storage CRDs: validate, apply
- *   libcalico-go's defaults, convert to the v1 form (metadata annotation, converted UID);
- *   reads are converted back to v3.
+ * The codec for one API group, built from @calicokit/types. In both, a write is what calicoctl
+ * writes: validated (Calico's Go rules, which the CRDs and CEL do not enforce), then in the form
+ * calicoctl has the apiserver store (`toStoredForm`: libcalico-go's defaults, Go's omitempty);
+ * reads get the defaults libcalico-go applies on read (`applyReadDefaults`: IPPools).
+ * - `projectcalico.org/v3`: the object is sent as it is.
+ * - `crd.projectcalico.org/v1`: Calico's storage CRDs: converted to the v1 form (metadata
+ *   annotation, converted UID); reads are converted back to v3.
  *
  * @example
  * ```ts
@@ -65,8 +67,11 @@ export function calicoCodec(api: ApiGroup, onWarning?: WarningSink): WireCodec {
       api,
       labelsServerSide: true,
       storedUid: (uid) => uid,
-      encode: (object) => ({ body: validated(object, onWarning) as CalicoObject, warnings: [] }),
-      decode: (stored) => stored as CalicoObject,
+      encode: (object) => ({
+        body: toStoredForm(validated(object, onWarning)) as CalicoObject,
+        warnings: [],
+      }),
+      decode: (stored) => applyReadDefaults(stored as CalicoResource) as CalicoObject,
     };
   }
   return {
@@ -80,8 +85,9 @@ export function calicoCodec(api: ApiGroup, onWarning?: WarningSink): WireCodec {
         (u) => convertCalicoUid(u),
         "give the uid the object was read with",
       ),
-    encode: (object) => {
-      const resource = applyDefaults(validated(object, onWarning));
+    encode: (object, verb) => {
+      const stored = toStoredForm(validated(object, onWarning));
+      const resource = verb === "create" ? withCreationTime(stored) : stored;
       const body = converted(resource, "Invalid", "object", (r) => toV1(r as KubernetesObject));
       return { body: body as CalicoObject, warnings: [] };
     },
@@ -90,10 +96,21 @@ export function calicoCodec(api: ApiGroup, onWarning?: WarningSink): WireCodec {
         stored,
         "Unknown",
         "stored object",
-        (s) => fromV1(s as KubernetesObject) as CalicoObject,
+        (s) => applyReadDefaults(fromV1(s as KubernetesObject) as CalicoResource) as CalicoObject,
         "the stored object is not in the form calicoctl writes: fix or delete it with kubectl",
       ),
   };
+}
+
+/**
+ * calicoctl's Create stamps a missing creationTimestamp with its own clock (clientv3 Create),
+ * which the v1 form keeps in the `projectcalico.org/metadata` annotation; metav1.Time has
+ * whole seconds.
+ */
+function withCreationTime(resource: CalicoResource): CalicoResource {
+  if ((resource.metadata as { creationTimestamp?: unknown }).creationTimestamp) return resource;
+  const creationTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  return { ...resource, metadata: { ...resource.metadata, creationTimestamp } } as CalicoResource;
 }
 
 /**

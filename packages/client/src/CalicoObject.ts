@@ -53,9 +53,13 @@ export interface WireCodec {
   readonly labelsServerSide: boolean;
   /**
    * Validates a v3 object about to be written and returns the body to send; throws a
-   * `CalicoClientError` tagged `Invalid` naming each bad field.
+   * `CalicoClientError` tagged `Invalid` naming each bad field. `verb` is the write's verb:
+   * a `create` records the creation time where Calico's storage keeps it.
    */
-  encode(object: CalicoObject): { readonly body: CalicoObject; readonly warnings: string[] };
+  encode(
+    object: CalicoObject,
+    verb?: string,
+  ): { readonly body: CalicoObject; readonly warnings: string[] };
   /** The UID the stored object has, for a v3 UID (v1 storage bit-reverses UIDs). */
   storedUid(uid: string): string;
   /** The v3 shape of an object read from this group. */

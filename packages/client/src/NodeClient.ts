@@ -7,12 +7,20 @@ import {
   type KubernetesNode,
   KubernetesNodeSchema,
   kubernetesNodeFieldsFromCalico,
+  parseSelector,
+  type Selector,
+  SelectorSyntaxError,
 } from "@calicokit/types";
 import { PatchStrategy } from "@kubernetes/client-node";
 import { z } from "zod";
 import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
 import { readAs } from "./CalicoKinds.js";
-import { checkName, checkOptions, optionsSchema } from "./internal/InputCheck.js";
+import {
+  checkName,
+  checkOptions,
+  type OptionsSchema,
+  optionsSchema,
+} from "./internal/InputCheck.js";
 import { Transport } from "./internal/Transport.js";
 import {
   type CallOptions,
@@ -28,6 +36,24 @@ import { type RetryOptions, withRetries } from "./RetryPolicy.js";
 export interface NodeView extends CalicoNodeRead {
   readonly kubernetes: KubernetesNode;
 }
+
+/** Options of `client.nodes.list`. */
+export interface NodeListOptions extends ListOptions {
+  /**
+   * A Calico selector (e.g. `has(route-reflector)`), matched against each Node's Calico labels:
+   * its Kubernetes labels merged with the `projectcalico.org/labels` annotation that `calicoctl
+   * label` writes, which is what BGPPeer `nodeSelector`/`peerSelector` see. `labelSelector`, by
+   * contrast, is a Kubernetes selector the apiserver applies to the Kubernetes labels only.
+   */
+  readonly selector?: string;
+}
+
+// ListOptions' strict schema plus `selector`
+const nodeListOptionsObject = listOptionsSchema.object.extend({ selector: z.string().optional() });
+const nodeListOptionsSchema: OptionsSchema<NodeListOptions> = {
+  object: nodeListOptionsObject,
+  typed: nodeListOptionsObject as unknown as z.ZodType<NodeListOptions>,
+};
 
 /** The label that lets BGPPeer selectors find route reflectors (the annotation is not selectable). */
 export interface RouteReflectorLabel {
@@ -102,15 +128,20 @@ export class NodeClient {
   }
 
   /**
-   * Streams every Node (one page in memory at a time) with its Calico view.
+   * Streams every Node (one page in memory at a time) with its Calico view. `selector` selects
+   * as Calico does (Calico labels, including `calicoctl label`'s); `labelSelector` filters on
+   * Kubernetes labels at the apiserver. Both may be given: a Node must match both.
    *
    * @example
    * ```ts
-   * for await (const { node } of client.nodes.list({ labelSelector: "rr=true" })) console.log(node.metadata.name)
+   * for await (const { node } of client.nodes.list({ selector: "route-reflector == 'true'" })) {
+   *   console.log(node.metadata.name)
+   * }
    * ```
    */
-  async *list(options: ListOptions = {}): AsyncGenerator<NodeView, void, undefined> {
-    checkOptions(listOptionsSchema, options, this.target("list"));
+  async *list(options: NodeListOptions = {}): AsyncGenerator<NodeView, void, undefined> {
+    checkOptions(nodeListOptionsSchema, options, this.target("list"));
+    const selector = calicoSelector(options.selector, this.target("list"));
     let token: string | undefined;
     do {
       const continueToken = token;
@@ -129,7 +160,10 @@ export class NodeClient {
         this.retry,
         options.signal,
       );
-      for (const item of page.items) yield view(nodeFromServer(item));
+      for (const item of page.items) {
+        const node = view(nodeFromServer(item));
+        if (selector === undefined || selector.matches(node.node.metadata.labels ?? {})) yield node;
+      }
       token = page.metadata?._continue || undefined;
     } while (token !== undefined);
   }
@@ -267,11 +301,34 @@ function changed(
   return diff.length === 0 ? undefined : Object.fromEntries(diff);
 }
 
+/** The `selector` option parsed, or a `Config` error naming it and where it fails. */
+function calicoSelector(text: string | undefined, target: RequestTarget): Selector | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseSelector(text);
+  } catch (error) {
+    if (!(error instanceof SelectorSyntaxError)) throw error;
+    throw new CalicoClientError("Config", `selector is not a Calico selector: ${error.message}`, {
+      causes: [{ field: "selector", message: error.message }],
+      hint: "write a Calico selector such as has(route-reflector) or zone == 'a'",
+      target,
+      cause: error,
+    });
+  }
+}
+
 function view(kubernetes: KubernetesNode): NodeView {
   return { kubernetes, ...calicoNodeFromKubernetes(kubernetes) };
 }
 
-/** A Node as the server sent it: client-node returns model classes (Dates), so JSON first. */
+/**
+ * A Node as the server sent it: client-node returns model classes with Dates, which go back to
+ * the apiserver's metav1.Time form (RFC 3339, whole seconds: `...T19:03:42Z`, not `.000Z`).
+ */
 function nodeFromServer(value: unknown): KubernetesNode {
-  return readAs(KubernetesNodeSchema, "Node", JSON.parse(JSON.stringify(value)));
+  const json = JSON.stringify(value, function (this: Record<string, unknown>, key, encoded) {
+    const original = this[key];
+    return original instanceof Date ? original.toISOString().replace(/\.\d{3}Z$/, "Z") : encoded;
+  });
+  return readAs(KubernetesNodeSchema, "Node", JSON.parse(json));
 }

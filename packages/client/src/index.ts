@@ -49,6 +49,7 @@ export {
 export {
   type ClearRouteReflectorOptions,
   NodeClient,
+  type NodeListOptions,
   type NodeView,
   type RouteReflectorLabel,
   type RouteReflectorOptions,
