@@ -91,7 +91,7 @@ export const stepDefinitions: readonly StepDefinition[] = [
   {
     id: "unmark-route-reflectors",
     title: "remove the route-reflector label and cluster ID from the leaving reflectors",
-    why: "without a cluster ID the node joins the mesh (or stops serving the new reflector set)",
+    why: "without a cluster ID the node joins the mesh (or stops serving the new reflector set); in a reflector-set change only after a live check that every client is Established to two reflectors that stay",
     risk: "the node's own routes drop for about BIRD's connect delay while its sessions change",
     undo: "restore the node's label and cluster-ID annotation",
   },
