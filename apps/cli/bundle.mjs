@@ -2,15 +2,19 @@
 // the workspace packages taken from their TypeScript sources. `pnpm run build` runs it after
 // tsc; the acceptance tests bundle into a directory of their own with the same options.
 import { rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { createRequire } from "node:module";
 import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // yaml's ESM build (its "default" export condition) instead of the CommonJS one esbuild takes
 // for Node: ESM is tree-shaken and starts faster (the CLI's cold start is a target).
-const yamlEsm = join(dirname(createRequire(import.meta.url).resolve("yaml/package.json")), "browser", "index.js");
+const yamlEsm = join(
+  dirname(createRequire(import.meta.url).resolve("yaml/package.json")),
+  "browser",
+  "index.js",
+);
 
 /** Writes the bundle to `outdir` (emptied first) and returns the entry's path. */
 export async function bundleCli(outdir = join(here, "dist", "bundle")) {

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { CalicoClient } from "@calicokit/client";
 import type {} from "@calicokit/testkit/vitest-global-setup";
@@ -257,5 +258,23 @@ describe("resource commands against the API server", () => {
     );
     expect(apply.code).toBe(2);
     expect((await client.bgpPeers.listAll()).items.length).toBe(peersBefore);
+  });
+});
+
+describe("shell completion", () => {
+  it("bash completion asks the binary and completes kinds and -o values", async () => {
+    const script = (await runCli(cli, ["completion", "bash"])).stdout;
+    const complete = async (...words: string[]) => {
+      const wrapper = inputFile(
+        unique("calicokit-wrapper"),
+        `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`,
+      );
+      execFileSync("chmod", ["+x", wrapper]);
+      const line = `${script}\nCOMP_WORDS=(${[wrapper, ...words].map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length}; _calicokit; echo "\${COMPREPLY[*]}"`;
+      return execFileSync("bash", ["-c", line], { encoding: "utf8" }).trim();
+    };
+    expect(await complete("get", "bgpp")).toBe("bgppeers bgppeer bgpp");
+    expect(await complete("get", "bgppeers", "-o", "")).toBe("table wide json yaml");
+    expect(await complete("mig")).toBe("migrate");
   });
 });
