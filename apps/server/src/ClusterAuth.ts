@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { fromUnknown } from "@calicokit/client";
 import { AuthenticationV1Api, AuthorizationV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { HttpProblem } from "./HttpProblem.js";
+import { ShortCache } from "./internal/ShortCache.js";
 import { clusterProblem } from "./ProblemMapping.js";
 
 /** Who is calling, as the cluster's TokenReview says. */
@@ -32,13 +33,6 @@ export interface ClusterAuthOptions {
   readonly cacheMs?: number;
 }
 
-interface Cached<T> {
-  readonly value: T;
-  readonly until: number;
-}
-
-const maxCacheEntries = 10_000;
-
 /**
  * Authentication and authorisation by the cluster itself: bearer tokens go to TokenReview, each
  * action to SubjectAccessReview, both sent with the service's own credentials. Answers are
@@ -57,14 +51,16 @@ const maxCacheEntries = 10_000;
 export class ClusterAuth {
   private readonly authn: AuthenticationV1Api;
   private readonly authz: AuthorizationV1Api;
-  private readonly cacheMs: number;
-  private readonly identities = new Map<string, Cached<Identity>>();
-  private readonly decisions = new Map<string, Cached<string | null>>();
+  // one review per token (by hash) or question at a time and per period, however many ask
+  private readonly identities: ShortCache<Identity>;
+  private readonly decisions: ShortCache<string | null>;
 
   constructor(kubeConfig: KubeConfig, options: ClusterAuthOptions = {}) {
     this.authn = kubeConfig.makeApiClient(AuthenticationV1Api);
     this.authz = kubeConfig.makeApiClient(AuthorizationV1Api);
-    this.cacheMs = options.cacheMs ?? 10_000;
+    const cacheMs = options.cacheMs ?? 10_000;
+    this.identities = new ShortCache(cacheMs);
+    this.decisions = new ShortCache(cacheMs);
   }
 
   /**
@@ -81,73 +77,68 @@ export class ClusterAuth {
       );
     }
     const key = createHash("sha256").update(token).digest("hex");
-    const cached = fresh(this.identities, key);
-    if (cached !== undefined) return cached;
-    let review: Awaited<ReturnType<AuthenticationV1Api["createTokenReview"]>>;
-    try {
-      review = await this.authn.createTokenReview({ body: { spec: { token } } });
-    } catch (error) {
-      throw clusterProblem(
-        fromUnknown(error, { verb: "create", resource: "tokenreviews.authentication.k8s.io" }),
-      );
-    }
-    const user = review.status?.user;
-    if (review.status?.authenticated !== true || user?.username === undefined) {
-      throw unauthenticated(
-        `the cluster did not accept the token${review.status?.error ? ` (${review.status.error})` : ""}`,
-      );
-    }
-    const identity: Identity = {
-      username: user.username,
-      uid: user.uid,
-      groups: user.groups ?? [],
-      extra: user.extra ?? {},
-    };
-    remember(this.identities, key, identity, this.cacheMs);
-    return identity;
+    return this.identities.get(key, async () => {
+      let review: Awaited<ReturnType<AuthenticationV1Api["createTokenReview"]>>;
+      try {
+        review = await this.authn.createTokenReview({ body: { spec: { token } } });
+      } catch (error) {
+        throw clusterProblem(
+          fromUnknown(error, { verb: "create", resource: "tokenreviews.authentication.k8s.io" }),
+        );
+      }
+      const user = review.status?.user;
+      if (review.status?.authenticated !== true || user?.username === undefined) {
+        throw unauthenticated(
+          `the cluster did not accept the token${review.status?.error ? ` (${review.status.error})` : ""}`,
+        );
+      }
+      return {
+        username: user.username,
+        uid: user.uid,
+        groups: user.groups ?? [],
+        extra: user.extra ?? {},
+      };
+    });
   }
 
   /** Whether the cluster's RBAC lets `who` do `permission`: `null` if so, else the reason. */
-  async denial(who: Identity, permission: Permission): Promise<string | null> {
+  denial(who: Identity, permission: Permission): Promise<string | null> {
     const key = JSON.stringify([who.username, who.uid, who.groups, permission]);
-    const cached = this.decisions.get(key);
-    if (cached !== undefined && cached.until > Date.now()) return cached.value;
-    let review: Awaited<ReturnType<AuthorizationV1Api["createSubjectAccessReview"]>>;
-    try {
-      review = await this.authz.createSubjectAccessReview({
-        body: {
-          spec: {
-            user: who.username,
-            groups: [...who.groups],
-            ...(who.uid === undefined ? {} : { uid: who.uid }),
-            extra: Object.fromEntries(Object.entries(who.extra).map(([k, v]) => [k, [...v]])),
-            resourceAttributes: {
-              verb: permission.verb,
-              group: permission.group,
-              resource: permission.resource,
-              ...(permission.subresource === undefined
-                ? {}
-                : { subresource: permission.subresource }),
-              ...(permission.name === undefined ? {} : { name: permission.name }),
-              ...(permission.namespace === undefined ? {} : { namespace: permission.namespace }),
+    return this.decisions.get(key, async () => {
+      let review: Awaited<ReturnType<AuthorizationV1Api["createSubjectAccessReview"]>>;
+      try {
+        review = await this.authz.createSubjectAccessReview({
+          body: {
+            spec: {
+              user: who.username,
+              groups: [...who.groups],
+              ...(who.uid === undefined ? {} : { uid: who.uid }),
+              extra: Object.fromEntries(Object.entries(who.extra).map(([k, v]) => [k, [...v]])),
+              resourceAttributes: {
+                verb: permission.verb,
+                group: permission.group,
+                resource: permission.resource,
+                ...(permission.subresource === undefined
+                  ? {}
+                  : { subresource: permission.subresource }),
+                ...(permission.name === undefined ? {} : { name: permission.name }),
+                ...(permission.namespace === undefined ? {} : { namespace: permission.namespace }),
+              },
             },
           },
-        },
-      });
-    } catch (error) {
-      throw clusterProblem(
-        fromUnknown(error, {
-          verb: "create",
-          resource: "subjectaccessreviews.authorization.k8s.io",
-        }),
-      );
-    }
-    const denial =
-      review.status?.allowed === true && review.status.denied !== true
+        });
+      } catch (error) {
+        throw clusterProblem(
+          fromUnknown(error, {
+            verb: "create",
+            resource: "subjectaccessreviews.authorization.k8s.io",
+          }),
+        );
+      }
+      return review.status?.allowed === true && review.status.denied !== true
         ? null
         : review.status?.reason || "no RBAC rule allows it";
-    remember(this.decisions, key, denial, this.cacheMs);
-    return denial;
+    });
   }
 
   /** Throws `forbidden` (403) naming the missing permission unless the cluster allows it. */
@@ -193,15 +184,4 @@ function unauthenticated(detail: string): HttpProblem<"unauthenticated"> {
     { hint: "use a Kubernetes token (e.g. `kubectl create token <serviceaccount>`)" },
     { headers: { "www-authenticate": 'Bearer realm="calicokit"' } },
   );
-}
-
-function fresh<T>(cache: Map<string, Cached<T>>, key: string): T | undefined {
-  const hit = cache.get(key);
-  return hit !== undefined && hit.until > Date.now() ? hit.value : undefined;
-}
-
-function remember<T>(cache: Map<string, Cached<T>>, key: string, value: T, ms: number): void {
-  if (ms <= 0) return;
-  if (cache.size >= maxCacheEntries) cache.clear();
-  cache.set(key, { value, until: Date.now() + ms });
 }

@@ -11,11 +11,13 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(serverUsage);
     return 0;
   }
-  const server = await startServer(parseServerArgs(argv), { modules: [migrationModule()] });
-  await new Promise<void>((resolve) => {
+  // listen for the signals first: a SIGTERM right after start-up still stops gracefully
+  const stopRequested = new Promise<void>((resolve) => {
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);
   });
+  const server = await startServer(parseServerArgs(argv), { modules: [migrationModule()] });
+  await stopRequested;
   await server.close();
   return 0;
 }
@@ -23,11 +25,13 @@ async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    // our own problems (bad flags) carry a separate hint; the packages' errors include theirs
     const problem = error instanceof HttpProblem ? error : toHttpProblem(error);
-    const shown =
-      problem._tag === "internal" ? String((error as Error)?.message ?? error) : problem.detail;
-    const hint = problem.extras.hint ?? (error as { hint?: string })?.hint;
-    process.stderr.write(`calicokit-server: ${shown}\n${hint ? `${hint}\n` : ""}`);
+    const text =
+      error instanceof HttpProblem
+        ? `${error.detail}${error.extras.hint ? `\n${error.extras.hint}` : ""}`
+        : String((error as Error)?.message ?? error);
+    process.stderr.write(`calicokit-server: ${text}\n`);
     process.exit(problem._tag === "invalid-request" ? 2 : 1);
   },
 );

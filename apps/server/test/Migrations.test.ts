@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IdempotencyKeys } from "../src/IdempotencyKeys.js";
 import { migrationModule } from "../src/routes/MigrationRoutes.js";
 import {
-  buildServer,
   caller,
   migrationRights,
   readEvents,
@@ -204,7 +203,6 @@ describe("migrations over HTTP on a 4-node lab (real BIRD)", () => {
 
   it("two server processes: one killed (SIGKILL) mid-run, the other finishes the run and streams its whole history", async () => {
     await server.close(); // from here on, only the two processes serve this namespace
-    buildServer();
     const kubeconfig = server.kubeconfigPath;
     const a = await spawnServer(kubeconfig, server.namespace);
     const b = await spawnServer(kubeconfig, server.namespace);

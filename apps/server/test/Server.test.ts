@@ -1,12 +1,20 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { caller, startTestServer, type TestServer, unique } from "./support.js";
+import { migrationModule } from "../src/routes/MigrationRoutes.js";
+import {
+  caller,
+  migrationRights,
+  spawnServer,
+  startTestServer,
+  type TestServer,
+  unique,
+} from "./support.js";
 
 const cp = inject("controlPlanes").v3;
 const group = "projectcalico.org";
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer(cp);
+  server = await startTestServer(cp, { modules: [migrationModule()], bodyLimitBytes: 4096 });
 });
 afterAll(async () => {
   await server?.close();
@@ -105,5 +113,41 @@ describe("calicokit-server basics", () => {
     const route = await get("/v2/nothing", reader);
     expect(route.status).toBe(404);
     expect(route.headers.get("content-type")).toBe("application/problem+json");
+  });
+  it("refuses a body over the limit (413) and a body that is not JSON (415), as problems", async () => {
+    const planner = await caller(cp, server.namespace, unique("planner"), [
+      migrationRights("create"),
+    ]);
+    const send = (body: string, type: string) =>
+      fetch(new URL("/v1/plans", server.url), {
+        method: "POST",
+        headers: { authorization: `Bearer ${planner}`, "content-type": type },
+        body,
+      });
+    const big = await send(
+      JSON.stringify({ to: "mesh", pad: "x".repeat(8192) }),
+      "application/json",
+    );
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ type: "urn:calicokit:problem:payload-too-large" });
+    const text = await send("to=mesh", "text/plain");
+    expect(text.status).toBe(415);
+    expect(await text.json()).toMatchObject({
+      type: "urn:calicokit:problem:unsupported-media-type",
+    });
+    const unknown = await send(JSON.stringify({ to: "mesh", force: true }), "application/json");
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { reasons: string[] }).reasons.join()).toContain("force");
+  });
+
+  it("the calicokit-server process stops cleanly on SIGTERM and refuses unknown flags", async () => {
+    const child = await spawnServer(server.kubeconfigPath, server.namespace);
+    const exited = new Promise<number | null>((resolve) => child.child.once("exit", resolve));
+    child.child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(child.output()).toContain('"msg":"stopped"');
+    await expect(spawnServer(server.kubeconfigPath, "Bad_Namespace")).rejects.toThrow(
+      /--namespace/,
+    );
   });
 });

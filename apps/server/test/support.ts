@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,32 +23,34 @@ export function unique(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString("hex")}`;
 }
 
-/** The repository's deploy/server manifests, parsed. */
+const deployDir = join(import.meta.dirname, "../../../deploy");
+
+/** The manifests that run the service: deploy/server plus the migration ClusterRole it binds. */
 export function deployManifests(): { file: string; object: Record<string, unknown> }[] {
-  const dir = join(import.meta.dirname, "../../../deploy/server");
   const files = [
-    "namespace.yaml",
-    "serviceaccount.yaml",
-    "clusterrole.yaml",
-    "role.yaml",
-    "users-clusterrole.yaml",
-    "deployment.yaml",
-    "service.yaml",
+    "server/namespace.yaml",
+    "server/serviceaccount.yaml",
+    "rbac/migration.yaml",
+    "server/clusterrole.yaml",
+    "server/role.yaml",
+    "server/users-clusterrole.yaml",
+    "server/deployment.yaml",
+    "server/service.yaml",
   ];
   return files.flatMap((file) =>
-    parseAllDocuments(readFileSync(join(dir, file), "utf8")).map((doc) => ({
+    parseAllDocuments(readFileSync(join(deployDir, file), "utf8")).map((doc) => ({
       file,
       object: doc.toJS() as Record<string, unknown>,
     })),
   );
 }
 
-/** The rules of one Role or ClusterRole of deploy/server, by kind and name. */
+/** The rules of one Role or ClusterRole of those manifests, by kind and name. */
 export function deployRules(kind: "Role" | "ClusterRole", name: string): PolicyRule[] {
   const found = deployManifests().find(
     ({ object }) => object.kind === kind && (object.metadata as { name: string }).name === name,
   );
-  if (found === undefined) throw new Error(`deploy/server has no ${kind} ${name}`);
+  if (found === undefined) throw new Error(`deploy/ has no ${kind} ${name}`);
   return found.object.rules as PolicyRule[];
 }
 
@@ -75,7 +77,10 @@ export async function serverKubeconfig(cp: ControlPlaneInfo, namespace: string):
     await grant(admin, {
       name: `${namespace}-server`,
       subject,
-      rules: deployRules("ClusterRole", "calicokit-server"),
+      rules: [
+        ...deployRules("ClusterRole", "calicokit-migration"),
+        ...deployRules("ClusterRole", "calicokit-server"),
+      ],
     });
     await grant(admin, {
       name: "calicokit-server",
@@ -216,7 +221,7 @@ export async function readEvents(
   }
 }
 
-/** A calicokit-server process started from the built `dist/main.js` (see `buildServer`). */
+/** A calicokit-server process started from the sources (`src/main.ts`). */
 export interface ServerProcess {
   readonly url: string;
   readonly child: ChildProcess;
@@ -226,14 +231,11 @@ export interface ServerProcess {
 
 const serverDir = join(import.meta.dirname, "..");
 
-/** Builds apps/server and what it depends on (tsc -b), so a real process can be started. */
-export function buildServer(): void {
-  execFileSync(join(serverDir, "../../node_modules/.bin/tsc"), ["-b", serverDir], {
-    stdio: "inherit",
-  });
-}
-
-/** Starts `node dist/main.js` on a free loopback port; resolves once it listens. */
+/**
+ * Starts calicokit-server as its own process on a free loopback port, from the TypeScript
+ * sources of it and the workspace packages (Node strips the types; no build needed); resolves
+ * once it listens.
+ */
 export async function spawnServer(
   kubeconfigPath: string,
   namespace: string,
@@ -241,7 +243,12 @@ export async function spawnServer(
   const child = spawn(
     process.execPath,
     [
-      join(serverDir, "dist/main.js"),
+      "--experimental-transform-types",
+      "--no-warnings",
+      "--conditions=@calicokit/source",
+      "--import",
+      join(serverDir, "test/source-loader/register.mjs"),
+      join(serverDir, "src/main.ts"),
       "--kubeconfig",
       kubeconfigPath,
       "--listen",
