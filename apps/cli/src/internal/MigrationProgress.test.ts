@@ -93,9 +93,9 @@ describe("MigrationProgress", () => {
     const progress = new MigrationProgress(inv, undefined);
     for (const e of events.slice(0, 4)) progress.event(e);
     progress.finish();
-    const escape = String.fromCharCode(27);
-    const frames = text().split(new RegExp(`${escape}\\[\\d+F`));
-    const last = (frames.at(-1) as string).replaceAll(`${escape}[2K`, "");
+    const esc = String.fromCharCode(27);
+    const frames = text().split(new RegExp(`${esc}\\[\\d+F`));
+    const last = (frames.at(-1) as string).replaceAll(`${esc}[2K`, "");
     expect(last).toMatch(
       /^ {2}✔ create the BGPPeers +succeeded\n {2}▶ wait for sessions +running\n +\d+\.\ds {2}sessions Established 3\/8 {2}2 clients below 2\n$/,
     );
