@@ -189,6 +189,29 @@ describe("the approval gate holds the mesh switch, and the switch is verified ag
     await expectUndone(meshVersion);
   }, 120_000);
 
+  test("11: a reflector deleted while the run waits stops it before the mesh switch; the rollback skips it", async () => {
+    const { run, id, meshVersion } = await atTheGate();
+    await env.lab.removeNode("node-5");
+    try {
+      await approveMigration(operator, id, { by: "alice" });
+      const failure = await failureOf(run);
+      expect(failure._tag, failure.message).toBe("RolledBack");
+      expect(failure.message).toContain("node-5 deleted or NotReady: the mesh must stay on");
+      const record = await getMigration(operator, id);
+      expect(record.phase).toBe("RolledBack");
+      expect(stepStates(record)).toMatchObject({
+        "mark-route-reflectors": "compensated",
+        "disable-mesh": "compensated",
+        "verify-mesh-off": "pending",
+      });
+      expect(await meshConfigVersion(env.client)).toBe(meshVersion);
+    } finally {
+      // the same index comes back: node-5 in zone-b, a fresh Node without our marks
+      expect((await env.lab.addNode({ zone: "zone-b" })).name).toBe("node-5");
+    }
+    await expectUndone(meshVersion);
+  }, 150_000);
+
   test("11: a reflector that goes NotReady while the run waits stops it before the mesh switch", async () => {
     const { run, id, meshVersion } = await atTheGate();
     const readiness = (status: "True" | "False") =>
