@@ -156,6 +156,9 @@ export class Lab {
       const links = [...lab.nodes.values()].map((node) => node.link);
       await network.linkNeighbors(links, links);
       lab.agent = await lab.startAgentInstance();
+      // The agent's first list can come from a watch cache that lags the Nodes just created (a
+      // loaded machine, two labs starting at once): BIRD then found no config and exited.
+      for (const node of lab.nodes.values()) await lab.waitForConfig(node);
       await forEachLimited([...lab.nodes.values()], 4, (node) => lab.startBirds(node));
       if (options.routeProbe !== false) {
         lab.probe = new RouteProbe((error) => lab.recordError(error));
