@@ -191,7 +191,7 @@ export const rootCommand: CommandSpec = {
     },
     {
       name: "diff",
-      summary: "show what applying a file would change (live vs file); exit 1 when different",
+      summary: "show what applying a file would change (live vs file)",
       flags: [filenameFlag, asNumberRangeFlag],
       run: () => resource().then((m) => m.diff),
     },
