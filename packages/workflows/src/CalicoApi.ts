@@ -38,7 +38,7 @@ export class CalicoApi extends Context.Service<
     /** A watch as a Stream; interruption ends the request. */
     watch<T extends CalicoObject>(
       resource: ResourceClient<T>,
-      options: Omit<WatchOptions, "signal">,
+      options: Omit<WatchOptions<T>, "signal">,
     ): Stream.Stream<WatchEvent<T>, AnyCalicoClientError>;
   }
 >()("@calicokit/workflows/CalicoApi") {
