@@ -8,13 +8,15 @@ import {
   type BlockAffinityV1,
   BlockAffinityV1InputSchema,
 } from "./BlockAffinity.js";
-import { calicoV1ApiVersion, calicoV3ApiVersion, isCalicoKind } from "./CalicoKind.js";
+import { calicoV1ApiVersion, calicoV3ApiVersion } from "./CalicoKind.js";
+import { type CalicoNode, CalicoNodeInputSchema } from "./CalicoNode.js";
 import { type CalicoNodeStatus, CalicoNodeStatusInputSchema } from "./CalicoNodeStatus.js";
 import { type ClusterInformation, ClusterInformationInputSchema } from "./ClusterInformation.js";
 import { type IpPool, IpPoolInputSchema } from "./IpPool.js";
 import { checkBgpConfiguration } from "./internal/validation/BgpConfigurationRules.js";
 import { checkBgpFilter } from "./internal/validation/BgpFilterRules.js";
 import { checkBgpPeer } from "./internal/validation/BgpPeerRules.js";
+import { checkCalicoNode } from "./internal/validation/CalicoNodeRules.js";
 import { checkCalicoNodeStatus } from "./internal/validation/CalicoNodeStatusRules.js";
 import type { AsNumberRange } from "./internal/validation/FieldChecks.js";
 import { checkIpPool } from "./internal/validation/IpPoolRules.js";
@@ -38,7 +40,8 @@ export type CalicoResource =
   | BlockAffinity
   | BlockAffinityV1
   | ClusterInformation
-  | CalicoNodeStatus;
+  | CalicoNodeStatus
+  | CalicoNode;
 
 /**
  * Outcome of validateResource: the resource to send (AS numbers as plain integers) with
@@ -63,6 +66,8 @@ export interface ValidateOptions {
 interface KindValidator {
   readonly schema: () => z.ZodType;
   readonly schemaV1?: () => z.ZodType;
+  /** A kind without a crd.projectcalico.org/v1 form. */
+  readonly v3Only?: true;
   readonly rules: (findings: Findings, value: never, options: RuleOptions, v3: boolean) => void;
 }
 
@@ -108,6 +113,13 @@ const validators: Readonly<Record<string, KindValidator>> = {
     rules: (findings, value: z.output<typeof ClusterInformationInputSchema>) =>
       checkClusterInformation(findings, value.metadata.name ?? ""),
   },
+  // Calico's Node (libcalico-go internalapi): stored on the core Node, so v3 only.
+  Node: {
+    schema: compiled(CalicoNodeInputSchema),
+    v3Only: true,
+    rules: (findings, value: z.output<typeof CalicoNodeInputSchema>) =>
+      checkCalicoNode(findings, value),
+  },
   CalicoNodeStatus: {
     schema: compiled(CalicoNodeStatusInputSchema),
     rules: (findings, value: z.output<typeof CalicoNodeStatusInputSchema>) =>
@@ -125,8 +137,10 @@ function fail(path: string, rule: string, message: string): ValidationResult {
  * Validates a Calico resource exactly as Calico would: the CRD schema and every CEL rule of the
  * CRD (what the API server enforces), plus the checks only libcalico-go makes (names, peerIP
  * forms, selector syntax, durations, default-only BGPConfiguration fields, reachableBy family,
- * community widths, CalicoNodeStatus rules, AS numbers, ...). Dispatches on `apiVersion` and
- * `kind`; accepts `projectcalico.org/v3` and `crd.projectcalico.org/v1`. Unknown fields are
+ * community widths, CalicoNodeStatus rules, AS numbers, ...). Also Calico's `Node` as
+ * `calicoctl get node -o yaml` prints it, with libcalico-go's Node rules (`projectcalico.org/v3`
+ * only). Dispatches on `apiVersion` and `kind`; accepts `projectcalico.org/v3` and
+ * `crd.projectcalico.org/v1`. Unknown fields are
  * rejected (the API server would drop them silently). AS numbers may be given as decimal or
  * asdot strings; `value` holds them as plain integers, ready to send.
  *
@@ -166,14 +180,21 @@ export function validateResource(obj: unknown, options?: ValidateOptions): Valid
       `apiVersion ${JSON.stringify(apiVersion)} is not a Calico API version; use "projectcalico.org/v3" (or "crd.projectcalico.org/v1" for Calico's internal CRDs)`,
     );
   }
-  if (!isCalicoKind(kind)) {
+  const validator = typeof kind === "string" ? validators[kind] : undefined;
+  if (validator === undefined || !Object.hasOwn(validators, kind as string)) {
     return fail(
       "kind",
       "calicokit.kind",
       `kind ${JSON.stringify(kind)} is not a Calico kind calicokit validates; use one of ${Object.keys(validators).join(", ")}`,
     );
   }
-  const validator = validators[kind] as KindValidator;
+  if (!v3 && validator.v3Only) {
+    return fail(
+      "apiVersion",
+      "calicokit.apiVersion",
+      `kind ${kind as string} exists only as projectcalico.org/v3 (Calico keeps it on the Kubernetes Node); use apiVersion "projectcalico.org/v3"`,
+    );
+  }
   const schema =
     !v3 && validator.schemaV1 !== undefined ? validator.schemaV1() : validator.schema();
   const parsed = schema.safeParse(obj, { reportInput: true });

@@ -53,6 +53,7 @@ export {
   type CalicoNode,
   type CalicoNodeAnnotationPatch,
   CalicoNodeConversionError,
+  CalicoNodeInputSchema,
   type CalicoNodeRead,
   type CalicoNodeReadOptions,
   CalicoNodeSchema,
