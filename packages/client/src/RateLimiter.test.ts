@@ -23,10 +23,14 @@ describe("RateLimiter", () => {
     await limiter.take();
     await limiter.take();
     expect(performance.now() - started).toBeGreaterThanOrEqual(40);
+    // a token every 2 s: the next take surely waits, and its abort returns the token it reserved
+    const slow = new RateLimiter({ qps: 0.5, burst: 1 });
+    await slow.take();
     const controller = new AbortController();
-    const pending = limiter.take(controller.signal);
+    const pending = slow.take(controller.signal);
     controller.abort();
     await expect(pending).rejects.toThrow();
+    expect(slow.reserve()).toBeLessThanOrEqual(2_000);
   });
 
   it("rejects nonsense settings", () => {
