@@ -22,7 +22,23 @@ import {
 /** Called with each validation warning of a write (e.g. an AS number above int32). */
 export type WarningSink = (warning: ValidationIssue & { readonly name: string }) => void;
 
-function validated(object: CalicoObject, onWarning: WarningSink | undefined): CalicoResource {
+/**
+ * `object` as `projectcalico.org/v3`, checked by `validateResource` (AS numbers made plain
+ * integers); a failure is a `CalicoClientError` tagged `Invalid` naming each field.
+ *
+ * @example
+ * ```ts
+ * const node = validated(
+ *   { apiVersion: "projectcalico.org/v3", kind: "Node", metadata: { name: "rr-1" },
+ *     spec: { bgp: { ipv4Address: "10.0.0.5/24", routeReflectorClusterID: "244.0.0.1" } } },
+ *   undefined,
+ * )
+ * ```
+ */
+export function validated(
+  object: CalicoObject,
+  onWarning: WarningSink | undefined,
+): CalicoResource {
   const v3 = { ...object, apiVersion: calicoV3Api.apiVersion };
   const result = validateResource(v3);
   const name = object.metadata?.name ?? "(unnamed)";

@@ -14,6 +14,7 @@ import {
 import { PatchStrategy } from "@kubernetes/client-node";
 import { z } from "zod";
 import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
+import { validated } from "./CalicoCodec.js";
 import { readAs } from "./CalicoKinds.js";
 import {
   checkName,
@@ -216,7 +217,9 @@ export class NodeClient {
    * only the Calico annotations of the core Node change (the Calico view's own labels travel in
    * `projectcalico.org/labels`; the core Node's labels are never touched), in one merge patch
    * guarded by the resourceVersion and retried on 409. No write when nothing differs. The
-   * result's `warnings` include label changes Calico would ignore.
+   * Node is first checked with libcalico-go's Node rules, as calicoctl checks it (`Invalid`
+   * naming each field, nothing sent). The result's `warnings` include label changes Calico
+   * would ignore.
    *
    * @example
    * ```ts
@@ -226,7 +229,8 @@ export class NodeClient {
    * ```
    */
   async applyCalicoNode(node: CalicoNode, options: WriteOptions = {}): Promise<NodeView> {
-    const { annotations, warnings } = kubernetesNodeFieldsFromCalico(node);
+    const checked = validated(node, undefined) as CalicoNode;
+    const { annotations, warnings } = kubernetesNodeFieldsFromCalico(checked);
     const applied = await this.patchOwnFields(node.metadata.name, options, {
       labels: {},
       annotations,

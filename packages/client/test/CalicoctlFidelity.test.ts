@@ -237,4 +237,38 @@ describe("Nodes as calicoctl shows and selects them", () => {
     }
     client.close();
   });
+
+  it("applyCalicoNode checks the Node as calicoctl does before writing", async () => {
+    const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
+    const name = unique("golden-apply");
+    await createNode(name);
+    const { node } = await client.nodes.get(name);
+    const before = (await client.nodes.get(name)).kubernetes.metadata.resourceVersion;
+    const bad = { ...node, spec: { ...node.spec, bgp: { routeReflectorClusterID: "300.34.3.1" } } };
+    await expect(client.nodes.applyCalicoNode(bad)).rejects.toMatchObject({
+      _tag: "Invalid",
+      causes: [expect.objectContaining({ field: "spec.bgp.routeReflectorClusterID" })],
+    });
+    expect((await client.nodes.get(name)).kubernetes.metadata.resourceVersion).toBe(before);
+    // Calico's documented edit: a label and the cluster ID, on the Node as calicoctl shows it
+    const edited = {
+      ...node,
+      metadata: {
+        ...node.metadata,
+        labels: { ...node.metadata.labels, "route-reflector": "true" },
+      },
+      spec: {
+        ...node.spec,
+        bgp: { ipv4Address: "10.0.0.5/24", routeReflectorClusterID: "244.0.0.1" },
+      },
+    };
+    const applied = await client.nodes.applyCalicoNode(edited);
+    expect(applied.node.spec.bgp).toEqual({
+      ipv4Address: "10.0.0.5/24",
+      routeReflectorClusterID: "244.0.0.1",
+    });
+    expect(applied.node.metadata.labels?.["route-reflector"]).toBe("true");
+    await raw.request({ method: "DELETE", path: `/api/v1/nodes/${name}` });
+    client.close();
+  });
 });
