@@ -1,4 +1,4 @@
-import { CalicoNodeSchema, validateResource } from "@calicokit/types";
+import { validateResource } from "@calicokit/types";
 import { CliError } from "./CliError.js";
 import type { Invocation } from "./Invocation.js";
 import { listFlag, stringFlag } from "./Invocation.js";
@@ -27,9 +27,8 @@ export interface CheckedInput {
 }
 
 /**
- * Reads `-f` inputs and checks each document with @calicokit/types' rules (validateResource; a
- * projectcalico.org/v3 Node against the Calico Node schema). Problems carry the file,
- * document, line and field.
+ * Reads `-f` inputs and checks each document with @calicokit/types' rules (validateResource,
+ * projectcalico.org/v3 Nodes included). Problems carry the file, document, line and field.
  *
  * @example
  * ```ts
@@ -61,23 +60,6 @@ export async function checkInput(invocation: Invocation): Promise<CheckedInput> 
           `kind ${JSON.stringify(kind)} is not a kind calicokit handles; use one of ${resourceNames.map((r) => r.kind).join(", ")}`,
         ),
       );
-      continue;
-    }
-    if (resource.kind === "Node") {
-      const parsed = CalicoNodeSchema.safeParse(document.object);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          const field = issue.path.map(String).join(".") || undefined;
-          found.push(problem(field, issue.message));
-        }
-        continue;
-      }
-      resources.push({
-        document,
-        resource,
-        value: parsed.data as CheckedResource["value"],
-        warnings: [],
-      });
       continue;
     }
     const result = validateResource(document.object, { asNumberRange });
