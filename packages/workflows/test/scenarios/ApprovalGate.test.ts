@@ -73,7 +73,7 @@ describe("the approval gate holds the mesh switch, and the switch is verified ag
       "verify-mesh-off",
     ]);
     const meshVersion = await meshConfigVersion(env.client);
-    const run = startRun(env.client, plan, { startedBy: "test", verifyTimeoutMs: 20_000 });
+    const run = startRun(env.client, plan, { startedBy: "test", verifyTimeoutMs: 30_000 });
     await run.reached((e) => e.type === "awaiting-approval");
     const waiting = await getMigration(operator, plan.id);
     expect(waiting.phase).toBe("AwaitingApproval");
