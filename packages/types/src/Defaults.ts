@@ -111,11 +111,11 @@ export function applyDefaults<T extends CalicoResource>(resource: T): T {
  *
  * @example
  * ```ts
- * const pool = applyReadDefaults({
+ * const stored: IpPool = {
  *   apiVersion: "projectcalico.org/v3", kind: "IPPool", metadata: { name: "v4" },
  *   spec: { cidr: "10.244.0.0/16" },
- * });
- * pool.spec.blockSize; // 26
+ * };
+ * applyReadDefaults(stored).spec.blockSize; // 26
  * ```
  */
 export function applyReadDefaults<T extends CalicoResource>(resource: T): T {
