@@ -22,15 +22,20 @@ export interface ObserveOptions {
   readonly onProgress: (verdict: Verdict) => Effect.Effect<void, never, CalicoApi>;
 }
 
-function statusName(runId: string, node: string): string {
-  return `calicokit-${runId}-${node}`.slice(0, 253).replace(/[-.]+$/, "");
+/** Ties them to one observation: each check reads reports made for it, never earlier ones. */
+const observationLabel = "calicokit.io/observation";
+
+function statusName(runId: string, observation: string, node: string): string {
+  return `calicokit-${runId}-${observation}-${node}`.slice(0, 253).replace(/[-.]+$/, "");
 }
 
 /**
- * Asks calico-node on `nodes` for its BGP sessions (temporary, labelled CalicoNodeStatus objects
- * updated every second), follows them with one watch, and ends when `evaluate` says done. On the
- * deadline it fails with `VerificationFailed` quoting what was still missing. The temporary
- * objects are deleted however it ends.
+ * Asks calico-node on `nodes` for its BGP sessions (temporary CalicoNodeStatus objects of this
+ * observation, updated every second; calico-node reports at once on create, so no earlier
+ * step's report can pass this check), follows them with one watch, and ends when `evaluate` says
+ * done. On the deadline it fails with `VerificationFailed` quoting what was still missing. The
+ * objects are deleted in the background (at thousands of sessions each, deleting them would
+ * hold the run up); the run sweeps whatever is left when it ends.
  */
 export function observeUntil(
   options: ObserveOptions,
@@ -39,32 +44,40 @@ export function observeUntil(
   return Effect.gen(function* () {
     const api = yield* CalicoApi;
     const statuses = api.client.calicoNodeStatuses;
-    const labels = { ...bgpStatusLabels, [runLabel]: options.runId };
+    const observation = (observationCounter++).toString(36) + Date.now().toString(36).slice(-4);
+    const labels = {
+      ...bgpStatusLabels,
+      [runLabel]: options.runId,
+      [observationLabel]: observation,
+    };
     let last: Verdict = evaluate(new Map());
-    const watched = api.watch(statuses, { labelSelector: `${runLabel}=${options.runId}` }).pipe(
-      Stream.scan(
-        () => new Map<string, readonly ReportedSession[]>() as BgpObservation,
-        (reports, event) => {
-          if (event.type === "BOOKMARK") return reports;
-          const next = new Map(reports);
-          const node = event.object.spec.node;
-          if (node === undefined) return next;
-          if (event.type === "DELETED") next.delete(node);
-          else if (event.object.status?.bgp !== undefined) {
-            next.set(node, reportedSessions(event.object.status));
-          }
-          return next;
-        },
-      ),
-      Stream.map(evaluate),
-      Stream.tap((verdict) => {
-        const changed = verdict.established !== last.established || verdict.detail !== last.detail;
-        last = verdict;
-        return changed ? options.onProgress(verdict) : Effect.void;
-      }),
-      Stream.takeUntil((verdict) => verdict.done),
-      Stream.runDrain,
-    );
+    const watched = api
+      .watch(statuses, { labelSelector: `${observationLabel}=${observation}` })
+      .pipe(
+        Stream.scan(
+          () => new Map<string, readonly ReportedSession[]>() as BgpObservation,
+          (reports, event) => {
+            if (event.type === "BOOKMARK") return reports;
+            const next = new Map(reports);
+            const node = event.object.spec.node;
+            if (node === undefined) return next;
+            if (event.type === "DELETED") next.delete(node);
+            else if (event.object.status?.bgp !== undefined) {
+              next.set(node, reportedSessions(event.object.status));
+            }
+            return next;
+          },
+        ),
+        Stream.map(evaluate),
+        Stream.tap((verdict) => {
+          const changed =
+            verdict.established !== last.established || verdict.detail !== last.detail;
+          last = verdict;
+          return changed ? options.onProgress(verdict) : Effect.void;
+        }),
+        Stream.takeUntil((verdict) => verdict.done),
+        Stream.runDrain,
+      );
     const create = Effect.forEach(
       options.nodes,
       (node) =>
@@ -74,7 +87,7 @@ export function observeUntil(
               {
                 apiVersion: "projectcalico.org/v3",
                 kind: "CalicoNodeStatus",
-                metadata: { name: statusName(options.runId, node), labels },
+                metadata: { name: statusName(options.runId, observation, node), labels },
                 spec: { node, classes: ["BGP"], updatePeriodSeconds: 1 },
               } as CalicoNodeStatus,
               { signal },
@@ -95,21 +108,32 @@ export function observeUntil(
             ),
           ),
       }),
-      Effect.ensuring(sweepStatuses(options.runId).pipe(Effect.ignore)),
+      Effect.ensuring(
+        Effect.forkDetach(sweepStatuses(options.runId, observation).pipe(Effect.ignore)),
+      ),
     );
     return last;
   });
 }
 
-/** Deletes the temporary CalicoNodeStatus objects of a run (also what a killed run left). */
+let observationCounter = 0;
+
+/**
+ * Deletes the temporary CalicoNodeStatus objects of a run (also what a killed run left), or of
+ * one of its observations.
+ */
 export function sweepStatuses(
   runId: string,
+  observation?: string,
 ): Effect.Effect<number, AnyCalicoClientError, CalicoApi> {
   return Effect.gen(function* () {
     const api = yield* CalicoApi;
     const statuses = api.client.calicoNodeStatuses;
     const found = yield* api.call((signal) =>
-      statuses.listAll({ signal, labelSelector: `${runLabel}=${runId}` }),
+      statuses.listAll({
+        signal,
+        labelSelector: `${runLabel}=${runId}${observation === undefined ? "" : `,${observationLabel}=${observation}`}`,
+      }),
     );
     yield* Effect.forEach(
       found.items,

@@ -350,7 +350,10 @@ function withLock<A>(
         leaseSeconds: settings.leaseSeconds,
         waitMs: settings.lockWaitMs,
       });
-      return yield* body(Deferred.await(lock.lost));
+      // the run's temporary CalicoNodeStatus objects go when it ends, however it ends (R11)
+      return yield* body(Deferred.await(lock.lost)).pipe(
+        Effect.ensuring(sweepStatuses(runId).pipe(Effect.ignore)),
+      );
     }),
   );
 }

@@ -79,6 +79,12 @@ describe("mesh -> route reflectors -> mesh on a 6-node, 3-zone lab (real BIRD)",
     expect(gaps.filter((g) => !rrNames.has(g.node) && !rrNames.has(g.owner))).toEqual([]);
     expect(podAffecting(gaps, podNodes)).toEqual([]);
 
+    // the temporary CalicoNodeStatus objects of the verifications are gone with the run (R11)
+    const leftovers = await env.client.calicoNodeStatuses.listAll({
+      labelSelector: "calicokit.io/purpose=bgp-status",
+    });
+    expect(leftovers.items.map((s) => s.metadata.name)).toEqual([]);
+
     // the journal in the cluster tells the same story
     const stored = await getMigration(env.client, plan.id);
     expect(stored.steps.every((s) => s.state === "succeeded")).toBe(true);
