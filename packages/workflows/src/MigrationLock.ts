@@ -28,9 +28,9 @@ function holderIdentity(options: LockOptions): string {
   return `${options.runId} ${options.owner}`.slice(0, 250);
 }
 
-function heldBy(detail: string): { holder: string; runId: string | undefined } {
-  const holder = /held by "([^"]*)"/.exec(detail)?.[1] ?? "unknown";
-  return { holder, runId: /^(mig-\S+)/.exec(holder)?.[1] };
+/** The run a holder identity names (see `holderIdentity`). */
+function runOf(holder: string): string | undefined {
+  return /^(mig-\S+)/.exec(holder)?.[1];
 }
 
 /**
@@ -54,16 +54,25 @@ export function acquireMigrationLock(
         api.client.leases.acquire(ref, { signal, durationSeconds: options.leaseSeconds }),
       )
       .pipe(
-        Effect.catchTag("Conflict", (conflict) => {
-          const { holder, runId } = heldBy(conflict.detail);
-          return Effect.fail(
-            new WorkflowError(
-              "LockHeld",
-              `another migration holds the cluster: run ${runId ?? "unknown"}, holder "${holder}" (Lease ${options.namespace}/${lockName})`,
-              { holder, runId, cause: conflict },
+        Effect.catchTag("Conflict", (conflict) =>
+          // the holder is read from the Lease: a lost race (both read it free, the other wrote
+          // first) is a Conflict too, and its message cannot name the winner
+          api
+            .call((signal) => api.client.leases.read(ref, { signal }))
+            .pipe(
+              Effect.flatMap((stored) => {
+                const holder = stored?.spec?.holderIdentity || "unknown";
+                const runId = runOf(holder);
+                return Effect.fail(
+                  new WorkflowError(
+                    "LockHeld",
+                    `another migration holds the cluster: run ${runId ?? "unknown"}, holder "${holder}" (Lease ${options.namespace}/${lockName})`,
+                    { holder, runId, cause: conflict },
+                  ),
+                );
+              }),
             ),
-          );
-        }),
+        ),
       );
     const acquire =
       options.waitMs > 0
