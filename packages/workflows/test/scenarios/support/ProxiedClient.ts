@@ -5,6 +5,21 @@ import { CalicoClient, type CalicoClientOptions } from "@calicokit/client";
 import type { FaultProxy, ProxiedRequest } from "@calicokit/testkit";
 
 /**
+ * A kubeconfig (JSON is YAML) for the bearer `token` through testkit's fault proxy: plain HTTP on
+ * loopback, which client-node accepts only with TLS verification off.
+ */
+export function proxyKubeconfig(proxy: FaultProxy, token: string): string {
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: "proxy", cluster: { server: proxy.url, "insecure-skip-tls-verify": true } }],
+    users: [{ name: "admin", user: { token } }],
+    contexts: [{ name: "proxy", context: { cluster: "proxy", user: "admin" } }],
+    "current-context": "proxy",
+  });
+}
+
+/**
  * A client whose every request goes through testkit's fault proxy (plain HTTP on loopback) as the
  * bearer `token`: faults injected on the proxy reach the workflow exactly as a real server's would.
  */
@@ -15,21 +30,7 @@ export async function connectThroughProxy(
 ): Promise<CalicoClient> {
   const dir = mkdtempSync(join(tmpdir(), "calicokit-proxied-"));
   const kubeconfigPath = join(dir, "kubeconfig");
-  // JSON is YAML: client-node reads it as a kubeconfig. Plain HTTP needs TLS verification off.
-  writeFileSync(
-    kubeconfigPath,
-    JSON.stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [
-        { name: "proxy", cluster: { server: proxy.url, "insecure-skip-tls-verify": true } },
-      ],
-      users: [{ name: "admin", user: { token } }],
-      contexts: [{ name: "proxy", context: { cluster: "proxy", user: "admin" } }],
-      "current-context": "proxy",
-    }),
-    { mode: 0o600 },
-  );
+  writeFileSync(kubeconfigPath, proxyKubeconfig(proxy, token), { mode: 0o600 });
   try {
     return await CalicoClient.connect({ ...options, kubeconfigPath });
   } finally {
