@@ -66,7 +66,7 @@ describe("data-plane faults during a migration (real BIRD)", () => {
     let restarted: Promise<void> | undefined;
     const run = startRun(env.client, plan, {
       startedBy: "test",
-      verifyTimeoutMs: 20_000,
+      verifyTimeoutMs: 30_000,
       onEvent: (e) => {
         if (e.type === "step-started" && e.step === "verify-sessions") {
           stopped = env.lab.stopBird("node-5");
@@ -156,7 +156,7 @@ describe("data-plane faults during a migration (real BIRD)", () => {
     const run = startRun(env.client, plan, {
       startedBy: "test",
       signal: controller.signal,
-      verifyTimeoutMs: 15_000,
+      verifyTimeoutMs: 30_000,
       onEvent: (e) => {
         if (e.type === "step-succeeded" && e.step === "disable-mesh") {
           // calico-node's confd dies: BIRD keeps the reflector configuration whatever the API says
@@ -208,5 +208,5 @@ describe("data-plane faults during a migration (real BIRD)", () => {
     });
     expect(fixed.phase).toBe("RolledBack");
     await waitUntil("full mesh", 30_000, () => fullMesh(env.lab.status().nodes));
-  }, 150_000);
+  }, 180_000);
 });
