@@ -60,7 +60,7 @@ describe("migrations over HTTP on a 4-node lab (real BIRD)", () => {
       calicoWrites,
       nodeWrites,
     ]);
-  }, 180_000);
+  }, 400_000);
 
   afterAll(async () => {
     await server?.close();
@@ -105,7 +105,7 @@ describe("migrations over HTTP on a 4-node lab (real BIRD)", () => {
     expect(await denied.json()).toMatchObject({
       missing: { verb: "create", group: "calicokit.io", resource: "migrations" },
     });
-  });
+  }, 180_000);
 
   it("plans without writing, needs an Idempotency-Key, and honours it: same run, 422 on another body, 409 while in flight", async () => {
     const planned = await post("/v1/plans", operator, request);
@@ -182,7 +182,8 @@ describe("migrations over HTTP on a 4-node lab (real BIRD)", () => {
       items: { id: string }[];
     };
     expect(list.items.map((r) => r.id)).toContain(id);
-  });
+  }, 180_000);
+
   it("rolls a finished run back on request, following it on the same event stream", async () => {
     const { items } = (await (await get("/v1/migrations", operator)).json()) as {
       items: { id: string; phase: string }[];
@@ -199,7 +200,7 @@ describe("migrations over HTTP on a 4-node lab (real BIRD)", () => {
       phase: "RolledBack",
     });
     expect((await admin.bgpPeers.listAll()).items).toEqual([]);
-  });
+  }, 180_000);
 
   it("two server processes: one killed (SIGKILL) mid-run, the other finishes the run and streams its whole history", async () => {
     await server.close(); // from here on, only the two processes serve this namespace
@@ -253,7 +254,7 @@ describe("migrations over HTTP on a 4-node lab (real BIRD)", () => {
         b.child.exitCode === null ? b.child.once("exit", resolve) : resolve(undefined),
       );
     }
-  }, 180_000);
+  }, 400_000);
   it("/ui follows a run live in headless Chromium until it shows Succeeded (screenshot kept)", async () => {
     // one run supervisor per process: two in one process would share a Lease holder identity
     await server.close();
@@ -307,5 +308,5 @@ describe("migrations over HTTP on a 4-node lab (real BIRD)", () => {
       await browser.close();
       await ui.close();
     }
-  }, 180_000);
+  }, 400_000);
 });
