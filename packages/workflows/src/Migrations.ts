@@ -210,15 +210,9 @@ export function rollbackMigration(
 export function approveMigration(
   client: CalicoClient,
   id: string,
-  options: { readonly by: string; readonly namespace?: string },
+  options: RequestOptions,
 ): Promise<MigrationRecord> {
-  return run(
-    client,
-    Effect.suspend(() => {
-      const o = checked(ByOptionsSchema, options, "the approve options");
-      return approveRunEffect(id, o.by, o.namespace ?? defaultRunSettings.namespace);
-    }),
-  );
+  return recordRequest(client, id, options, "approve", approveRunEffect);
 }
 
 /**
@@ -235,13 +229,30 @@ export function approveMigration(
 export function cancelMigration(
   client: CalicoClient,
   id: string,
-  options: { readonly by: string; readonly namespace?: string },
+  options: RequestOptions,
+): Promise<MigrationRecord> {
+  return recordRequest(client, id, options, "cancel", cancelRunEffect);
+}
+
+/** Who asks (recorded in the journal), and where the journal lives. */
+export interface RequestOptions {
+  readonly by: string;
+  readonly namespace?: string;
+}
+
+/** Records an approve or cancel request in a run's journal, for the process that runs it. */
+function recordRequest(
+  client: CalicoClient,
+  id: string,
+  options: RequestOptions,
+  what: "approve" | "cancel",
+  record: typeof approveRunEffect,
 ): Promise<MigrationRecord> {
   return run(
     client,
     Effect.suspend(() => {
-      const o = checked(ByOptionsSchema, options, "the cancel options");
-      return cancelRunEffect(id, o.by, o.namespace ?? defaultRunSettings.namespace);
+      const o = checked(ByOptionsSchema, options, `the ${what} options`);
+      return record(id, o.by, o.namespace ?? defaultRunSettings.namespace);
     }),
   );
 }

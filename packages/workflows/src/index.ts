@@ -46,6 +46,7 @@ export {
   getMigration,
   listMigrations,
   planMigration,
+  type RequestOptions,
   type RunOptions,
   resumeMigration,
   rollbackMigration,
