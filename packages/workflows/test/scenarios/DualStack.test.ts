@@ -38,7 +38,7 @@ describe("dual-stack: each family is verified separately (real BIRD and bird6)",
     let unblocked: Promise<void> | undefined;
     const run = startRun(env.client, plan, {
       startedBy: "test",
-      verifyTimeoutMs: 20_000,
+      verifyTimeoutMs: 30_000,
       onEvent: (e) => {
         // the restored mesh needs IPv6 between them again
         if (e.type === "compensating" && unblocked === undefined) {
