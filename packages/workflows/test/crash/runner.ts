@@ -1,9 +1,9 @@
-// A migration runner as a separate process, for the crash tests: it runs, resumes or rolls back
-// a migration and prints every event as a JSON line on stdout. With --park-at it stops dead
-// right after the matching event is journalled and printed (the event loop blocks, nothing else
-// runs), so the test's SIGKILL lands exactly on that step boundary.
-import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+// A migration runner as a separate process, for the crash tests. It loads the workflow code,
+// then waits for its job (one JSON line of RunnerOptions on stdin): runs, resumes or rolls back a
+// migration and prints every event as a JSON line on stdout. With parkAt it stops dead right
+// after the matching event is journalled and printed (the thread blocks, nothing else runs), so
+// the test's SIGKILL lands on that step boundary.
+import { createInterface } from "node:readline";
 import { CalicoClient } from "@calicokit/client";
 import {
   type MigrationEvent,
@@ -14,22 +14,7 @@ import {
   runMigration,
   WorkflowError,
 } from "../../src/index.js";
-import { type RunnerLine, type RunnerStop, stopMatches } from "./CrashRunner.js";
-
-const { values } = parseArgs({
-  options: {
-    kubeconfig: { type: "string" },
-    plan: { type: "string" },
-    resume: { type: "string" },
-    rollback: { type: "string" },
-    "park-at": { type: "string" },
-    "started-by": { type: "string" },
-    "lease-seconds": { type: "string" },
-    "lock-wait-ms": { type: "string" },
-    "verify-timeout-ms": { type: "string" },
-  },
-  strict: true,
-});
+import { type RunnerLine, type RunnerOptions, stopMatches } from "./CrashRunner.js";
 
 function print(line: RunnerLine): void {
   // stdout is a pipe: on Linux the write is synchronous, so the line is out before we go on
@@ -42,36 +27,31 @@ function park(): never {
   for (;;) Atomics.wait(cell, 0, 0);
 }
 
-const parkAt =
-  values["park-at"] === undefined ? undefined : (JSON.parse(values["park-at"]) as RunnerStop);
-const number = (name: "lease-seconds" | "lock-wait-ms" | "verify-timeout-ms") =>
-  values[name] === undefined ? undefined : Number(values[name]);
+/** The first line of `input`; undefined when it closes without one. */
+async function firstLine(input: NodeJS.ReadableStream): Promise<string | undefined> {
+  for await (const line of createInterface({ input })) return line;
+  return undefined;
+}
 
-const client = await CalicoClient.connect({ kubeconfigPath: values.kubeconfig });
+print({ ready: true });
+const line = await firstLine(process.stdin);
+// stdin closed without a job: the test that kept this process loaded is done with it
+if (line === undefined) process.exit(0);
+
+const { kubeconfig, job, parkAt, ...settings } = JSON.parse(line) as RunnerOptions;
+const client = await CalicoClient.connect({ kubeconfigPath: kubeconfig });
 const options = {
-  startedBy: values["started-by"] ?? "crash-runner",
+  ...settings,
   onEvent: (event: MigrationEvent) => {
     print({ event });
     if (parkAt !== undefined && stopMatches(parkAt, event)) park();
   },
-  ...(number("lease-seconds") === undefined ? {} : { leaseSeconds: number("lease-seconds") }),
-  ...(number("lock-wait-ms") === undefined ? {} : { lockWaitMs: number("lock-wait-ms") }),
-  ...(number("verify-timeout-ms") === undefined
-    ? {}
-    : { verifyTimeoutMs: number("verify-timeout-ms") }),
 };
 
 let outcome: Promise<MigrationRecord>;
-if (values.plan !== undefined) {
-  const plan = parseMigrationPlan(JSON.parse(readFileSync(values.plan, "utf8")));
-  outcome = runMigration(client, plan, options);
-} else if (values.resume !== undefined) {
-  outcome = resumeMigration(client, values.resume, options);
-} else if (values.rollback !== undefined) {
-  outcome = rollbackMigration(client, values.rollback, options);
-} else {
-  throw new Error("give --plan FILE, --resume ID or --rollback ID");
-}
+if ("run" in job) outcome = runMigration(client, parseMigrationPlan(job.run), options);
+else if ("resume" in job) outcome = resumeMigration(client, job.resume, options);
+else outcome = rollbackMigration(client, job.rollback, options);
 
 try {
   const record = await outcome;
