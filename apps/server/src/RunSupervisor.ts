@@ -25,6 +25,7 @@ type Work = (options: {
   readonly namespace: string;
   readonly leaseSeconds: number;
   readonly onEvent: (event: MigrationEvent) => void;
+  readonly stop: AbortSignal;
 }) => Promise<MigrationRecord>;
 
 /**
@@ -123,9 +124,9 @@ export class RunSupervisor {
   }
 
   /**
-   * Waits up to the grace period for this server's runs. Runs still going are not cancelled
-   * (cancelling rolls back): the process ends, their Lease expires, and another replica resumes
-   * them from the journal.
+   * Waits up to the grace period for this server's runs. The shutdown signal has told them to
+   * stop (not cancel: cancelling rolls back): each finishes the write under way, journals it and
+   * releases its Lease, and another replica resumes it from the journal.
    */
   private async drain(): Promise<void> {
     if (this.active.size === 0) return;
@@ -152,7 +153,14 @@ export class RunSupervisor {
           resolve(id);
         }
       };
-      const running = work({ namespace, leaseSeconds: this.leaseSeconds, onEvent }).then(
+      // on shutdown a run stops between steps without undoing anything and frees its Lease,
+      // so another replica resumes it at once instead of after the Lease expires
+      const running = work({
+        namespace,
+        leaseSeconds: this.leaseSeconds,
+        onEvent,
+        stop: this.context.shutdown,
+      }).then(
         (record) => {
           logger.info(`${what} finished`, { runId: id, phase: record.phase });
           resolve(id);

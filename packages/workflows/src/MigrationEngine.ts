@@ -36,6 +36,12 @@ export interface RunSettings {
   readonly onEvent: (event: MigrationEvent) => void;
   /** Abort = cancel = roll back. */
   readonly signal: AbortSignal | undefined;
+  /**
+   * Abort = stop without undoing (a shutdown): the write step under way finishes and is
+   * journalled, a verification or approval wait ends, the Lease is released, and the run is left
+   * to be resumed.
+   */
+  readonly stop: AbortSignal | undefined;
   /** Lease duration; a crashed runner's Lease expires after it. Default 30 s. */
   readonly leaseSeconds: number;
   /** How long to wait for another holder's Lease (0: fail at once with LockHeld). Default 0. */
@@ -46,7 +52,7 @@ export interface RunSettings {
   readonly approvalTimeoutMs: number;
 }
 
-export const defaultRunSettings: Omit<RunSettings, "startedBy" | "signal" | "onEvent"> = {
+export const defaultRunSettings: Omit<RunSettings, "startedBy" | "signal" | "stop" | "onEvent"> = {
   namespace: migrationDefaults.namespace,
   leaseSeconds: 30,
   lockWaitMs: 0,
@@ -122,7 +128,7 @@ class Run {
   constructor(
     private readonly journal: MigrationJournal,
     private entry: JournalEntry,
-    private readonly settings: RunSettings,
+    readonly settings: RunSettings,
   ) {
     this.lastSeq = entry.events.at(-1)?.seq ?? 0;
   }
@@ -185,6 +191,23 @@ class Run {
     );
   }
 
+  /** Fails with `Stopped` once the stop signal aborts (never without one). */
+  get stopped(): Effect.Effect<never, Failure> {
+    const stop = this.settings.stop;
+    const id = this.record.id;
+    const fail = () =>
+      new WorkflowError("Stopped", `run ${id} was stopped by its process; resume it`, {
+        runId: id,
+      });
+    if (stop === undefined) return Effect.never;
+    return Effect.callback<never, Failure>((resume) => {
+      if (stop.aborted) return resume(Effect.fail(fail()));
+      const onAbort = () => resume(Effect.fail(fail()));
+      stop.addEventListener("abort", onAbort, { once: true });
+      return Effect.sync(() => stop.removeEventListener("abort", onAbort));
+    });
+  }
+
   context(): StepContext {
     const self = this;
     return {
@@ -234,14 +257,20 @@ function forward(
     const context = run.context();
     for (const step of run.record.steps) {
       if (step.state === "succeeded") continue;
+      if (run.settings.stop?.aborted) return yield* run.stopped;
       const program = stepProgram(step.id, context);
+      // a step without compensation only reads or waits: a stop may cut it short
+      const work =
+        program.compensate === undefined
+          ? Effect.raceFirst(program.apply, run.stopped)
+          : program.apply;
       yield* run.note(
         (r) => withStep({ ...r, phase: phaseOf(step.id) }, step.id, "running"),
         [{ type: "step-started", step: step.id, title: step.title }],
       );
       const started = Date.now();
       const exit = yield* Effect.exit(
-        Effect.raceFirst(program.apply, Effect.raceFirst(run.cancelled, lost)),
+        Effect.raceFirst(work, Effect.raceFirst(run.cancelled, lost)),
       );
       if (Exit.isSuccess(exit)) {
         yield* run.note(
@@ -255,6 +284,10 @@ function forward(
       // a lost Lease means another process may be running this migration: stop, do not undo
       if (failure instanceof WorkflowError && failure._tag === "LockHeld")
         return yield* Effect.fail(failure);
+      if (failure instanceof WorkflowError && failure._tag === "Stopped") {
+        yield* run.note((r) => withStep(r, step.id, "pending", "stopped by its process"));
+        return yield* Effect.fail(failure);
+      }
       yield* run.note(
         (r) => withStep({ ...r, error }, step.id, "failed", error.message),
         [{ type: "step-failed", step: step.id, error }],

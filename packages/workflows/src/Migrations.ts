@@ -27,6 +27,12 @@ export interface RunOptions {
   readonly onEvent?: (event: MigrationEvent) => void;
   /** Aborting cancels the run, which rolls back. */
   readonly signal?: AbortSignal;
+  /**
+   * Aborting stops the run without undoing anything (for a shutdown): the write under way is
+   * finished and journalled, the Lease released; the promise rejects with `Stopped` and the run
+   * can be resumed.
+   */
+  readonly stop?: AbortSignal;
   /** Lease duration in seconds (a crashed runner's claim expires after it). Default 30. */
   readonly leaseSeconds?: number;
   /** Wait up to this long for another holder's Lease to be released or expire. Default 0. */
@@ -45,6 +51,7 @@ const RunOptionsSchema = z.strictObject({
     .optional(),
   onEvent: z.custom<(event: MigrationEvent) => void>((v) => typeof v === "function").optional(),
   signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal).optional(),
+  stop: z.custom<AbortSignal>((v) => v instanceof AbortSignal).optional(),
   leaseSeconds: z.int().min(2).max(3600).optional(),
   lockWaitMs: z.int().min(0).optional(),
   verifyTimeoutMs: z.int().min(1000).optional(),
@@ -79,6 +86,7 @@ function settingsFrom(options: RunOptions | undefined): RunSettings {
     startedBy: o.startedBy ?? process.env.USER ?? "unknown",
     onEvent: o.onEvent ?? (() => {}),
     signal: o.signal,
+    stop: o.stop,
   } as RunSettings;
 }
 

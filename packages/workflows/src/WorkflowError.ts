@@ -12,6 +12,8 @@ import type { CalicoClientError } from "@calicokit/client";
  * - `RolledBack`: the run failed or was cancelled and every change was undone;
  * - `RollbackFailed`: undoing failed: terminal, a human must look (the journal says where);
  * - `Cancelled`: the run was cancelled before it changed anything;
+ * - `Stopped`: the process stopped the run between steps (a shutdown): nothing was undone, the
+ *   Lease was released, and the run waits in its journal to be resumed;
  * - `Api`: the cluster refused or failed a call (`cause` is the CalicoClientError).
  */
 export type WorkflowErrorTag =
@@ -24,6 +26,7 @@ export type WorkflowErrorTag =
   | "RolledBack"
   | "RollbackFailed"
   | "Cancelled"
+  | "Stopped"
   | "Api";
 
 /**
@@ -52,6 +55,8 @@ const hints: Record<WorkflowErrorTag, string> = {
   RollbackFailed:
     "the cluster is half-migrated: read the run's journal (kubectl get configmap -o yaml), fix the cause and run rollback again",
   Cancelled: "the run was cancelled before it changed anything",
+  Stopped:
+    "nothing was undone and the Lease is free: resume the run (a calicokit-server replica does it on its own)",
   Api: "see the cluster's answer above",
 };
 
