@@ -1,7 +1,9 @@
 import type { V1ConfigMap } from "@kubernetes/client-node";
+import { z } from "zod";
 import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
+import { checkName, checkOptions, checkValue, optionsSchema } from "./internal/InputCheck.js";
 import { Transport } from "./internal/Transport.js";
-import type { CallOptions } from "./ResourceClient.js";
+import { type CallOptions, callOptionsSchema } from "./ResourceClient.js";
 import { type RetryOptions, withRetries } from "./RetryPolicy.js";
 
 /** A ConfigMap as calicokit stores small records in it: string data plus metadata. */
@@ -23,6 +25,15 @@ export interface ConfigMapContent {
   readonly data: Readonly<Record<string, string>>;
 }
 
+const textMap = z.record(z.string(), z.string());
+const labelSelectorSchema = z.string();
+/** What `create` and `replace` accept as content (unknown keys refused, `data` required). */
+const contentSchema = optionsSchema<ConfigMapContent>({
+  labels: textMap.optional(),
+  annotations: textMap.optional(),
+  data: textMap,
+});
+
 /**
  * Namespaced ConfigMaps as small records (journals, idempotency keys): read, create, replace
  * guarded by resourceVersion, list by label, delete. A write whose answer was lost is checked by
@@ -41,7 +52,16 @@ export class ConfigMapClient {
     private readonly transport: Transport,
     readonly namespace: string,
     private readonly retry: RetryOptions = {},
-  ) {}
+  ) {
+    // "*": the namespace applies to every call of this client
+    checkName(namespace, { verb: "*", resource: "configmaps" }, "namespace");
+  }
+
+  /** A public call's name and options, checked before anything is sent. */
+  private checked(verb: string, name: unknown, options: unknown): void {
+    checkName(name, this.target(verb));
+    checkOptions(callOptionsSchema, options, this.target(verb, name as string));
+  }
 
   private target(verb: string, name?: string): RequestTarget {
     return {
@@ -64,6 +84,7 @@ export class ConfigMapClient {
 
   /** The ConfigMap; `NotFound` when there is none. */
   async get(name: string, options: CallOptions = {}): Promise<StoredConfigMap> {
+    this.checked("get", name, options);
     const map = await withRetries(
       () =>
         this.transport.core.readNamespacedConfigMap(
@@ -79,6 +100,9 @@ export class ConfigMapClient {
 
   /** Every ConfigMap matching the label selector. */
   async list(labelSelector: string, options: CallOptions = {}): Promise<StoredConfigMap[]> {
+    const target = this.target("list");
+    checkValue(labelSelectorSchema, labelSelector, "labelSelector", "a label selector", target);
+    checkOptions(callOptionsSchema, options, target);
     const items: StoredConfigMap[] = [];
     let token: string | undefined;
     do {
@@ -105,7 +129,13 @@ export class ConfigMapClient {
   }
 
   /** Creates it; `AlreadyExists` when another writer's ConfigMap has that name. */
-  create(name: string, content: ConfigMapContent, options: CallOptions = {}) {
+  async create(
+    name: string,
+    content: ConfigMapContent,
+    options: CallOptions = {},
+  ): Promise<StoredConfigMap> {
+    this.checked("create", name, options);
+    checkOptions(contentSchema, content, this.target("create", name), "ConfigMap content");
     return this.write("create", name, content, options, () =>
       this.transport.core.createNamespacedConfigMap(
         { namespace: this.namespace, body: body(name, this.namespace, content) },
@@ -115,12 +145,15 @@ export class ConfigMapClient {
   }
 
   /** Replaces it if still at `resourceVersion`; `Conflict` when someone wrote in between. */
-  replace(
+  async replace(
     name: string,
     resourceVersion: string,
     content: ConfigMapContent,
     options: CallOptions = {},
-  ) {
+  ): Promise<StoredConfigMap> {
+    this.checked("update", name, options);
+    checkName(resourceVersion, this.target("update", name), "resourceVersion");
+    checkOptions(contentSchema, content, this.target("update", name), "ConfigMap content");
     return this.write("update", name, content, options, () =>
       this.transport.core.replaceNamespacedConfigMap(
         {
@@ -138,6 +171,7 @@ export class ConfigMapClient {
 
   /** Deletes it; a ConfigMap that is already gone is not an error. */
   async delete(name: string, options: CallOptions = {}): Promise<void> {
+    this.checked("delete", name, options);
     try {
       await withRetries(
         () =>

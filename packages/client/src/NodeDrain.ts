@@ -1,8 +1,12 @@
 import { PatchStrategy } from "@kubernetes/client-node";
+import { z } from "zod";
 import { CalicoClientError, fromUnknown } from "./CalicoClientError.js";
+import { checkName, checkOptions, checkValue } from "./internal/InputCheck.js";
 import { Transport } from "./internal/Transport.js";
-import type { CallOptions } from "./ResourceClient.js";
+import { type CallOptions, callOptionsSchema } from "./ResourceClient.js";
 import { type RetryOptions, withRetries } from "./RetryPolicy.js";
+
+const flagSchema = z.boolean();
 
 /**
  * What `kubectl drain` does, as two small operations: cordoning (the Node's
@@ -24,7 +28,10 @@ export class NodeDrain {
 
   /** Sets `spec.unschedulable`; no write when it already has that value. */
   async cordon(name: string, unschedulable: boolean, options: CallOptions = {}): Promise<void> {
+    checkName(name, { verb: "patch", resource: "nodes" });
     const target = { verb: "patch", resource: "nodes", name };
+    checkValue(flagSchema, unschedulable, "unschedulable", "true (cordon) or false", target);
+    checkOptions(callOptionsSchema, options, target);
     const node = await withRetries(
       () => this.transport.core.readNode({ name }, Transport.callOptions(options)),
       { ...target, verb: "get" },
@@ -53,7 +60,10 @@ export class NodeDrain {
 
   /** Evicts one pod; a pod that is already gone is not an error. */
   async evict(namespace: string, name: string, options: CallOptions = {}): Promise<void> {
+    checkName(namespace, { verb: "create", resource: "pods/eviction" }, "namespace");
+    checkName(name, { verb: "create", resource: "pods/eviction", namespace });
     const target = { verb: "create", resource: "pods/eviction", name, namespace };
+    checkOptions(callOptionsSchema, options, target);
     try {
       await withRetries(
         () =>

@@ -24,6 +24,8 @@ interface Fixture {
   readonly peer: string;
   readonly node: string;
   readonly lease: HeldLease;
+  /** A ConfigMap in `default`. */
+  readonly configMap: string;
 }
 
 function peer(name: string): BgpPeer {
@@ -95,6 +97,31 @@ function publicCalls(f: Fixture): Record<string, Call> {
     "leases.release": (c, signal) =>
       c.leases.release({ ...f.lease, holder: "not-the-holder" }, { signal }),
     "pods.list": (c, signal) => c.pods.list({ signal }),
+    "configMaps.find": (c, signal) => c.configMaps("default").find(f.configMap, { signal }),
+    "configMaps.get": (c, signal) => c.configMaps("default").get(f.configMap, { signal }),
+    "configMaps.list": (c, signal) => c.configMaps("default").list("contract=yes", { signal }),
+    "configMaps.create": (c, signal) =>
+      c.configMaps("default").create(unique("contract"), { data: { a: "1" } }, { signal }),
+    "configMaps.replace": async (c, signal) => {
+      const maps = c.configMaps("default");
+      const current = await maps.get(f.configMap, { signal });
+      return maps.replace(
+        f.configMap,
+        current.resourceVersion,
+        { data: { a: unique("v") } },
+        {
+          signal,
+        },
+      );
+    },
+    "configMaps.delete": async (c, signal) => {
+      const maps = c.configMaps("default");
+      const name = unique("doomed");
+      await maps.create(name, { data: {} }, { signal });
+      await maps.delete(name, { signal });
+    },
+    "drain.cordon": (c, signal) => c.drain.cordon(f.node, true, { signal }),
+    "drain.evict": (c, signal) => c.drain.evict("default", unique("no-such-pod"), { signal }),
     bgpStatus: (c, signal) => c.bgpStatus([f.node, "no-such-node"], { timeoutMs: 1_000, signal }),
     sweepBgpStatus: (c, signal) => c.sweepBgpStatus({ olderThanMs: 3_600_000, signal }),
   };
@@ -149,6 +176,28 @@ function badCalls(f: Fixture): Record<string, (client: CalicoClient) => Promise<
     "leases.renew of undefined": (c) => c.leases.renew(undefined as never),
     "leases.release with an unknown option": (c) => c.leases.release(f.lease, bogus),
     "pods.list with an unknown option": (c) => c.pods.list(bogus),
+    "configMaps of an empty namespace": async (c) => c.configMaps(""),
+    "configMaps.get with an empty name": (c) => c.configMaps("default").get(""),
+    "configMaps.find with an unknown option": (c) =>
+      c.configMaps("default").find(f.configMap, bogus),
+    "configMaps.list with a selector object": (c) =>
+      c.configMaps("default").list({ contract: "yes" } as never),
+    "configMaps.list with an unknown option": (c) =>
+      c.configMaps("default").list("contract=yes", bogus),
+    "configMaps.create without data": (c) =>
+      c.configMaps("default").create(unique("x"), { labels: {} } as never),
+    "configMaps.create with a number in data": (c) =>
+      c.configMaps("default").create(unique("x"), { data: { a: 1 } } as never),
+    "configMaps.create with an unknown content key": (c) =>
+      c.configMaps("default").create(unique("x"), { data: {}, lables: {} } as never),
+    "configMaps.replace without resourceVersion": (c) =>
+      c.configMaps("default").replace(f.configMap, undefined as never, { data: {} }),
+    "configMaps.delete with an unknown option": (c) =>
+      c.configMaps("default").delete(f.configMap, bogus),
+    "drain.cordon with a text flag": (c) => c.drain.cordon(f.node, "true" as never),
+    "drain.cordon with an unknown option": (c) => c.drain.cordon(f.node, true, bogus),
+    "drain.evict without a namespace": (c) => c.drain.evict(undefined as never, "web-1"),
+    "drain.evict with an unknown option": (c) => c.drain.evict("default", "web-1", bogus),
     "bgpStatus of a name list that is a string": (c) => c.bgpStatus("node-1" as never),
     "bgpStatus of an empty name": (c) => c.bgpStatus([""]),
     "bgpStatus with an unknown option": (c) => c.bgpStatus([f.node], { timeout: 5 } as never),
@@ -205,7 +254,12 @@ describe.each(["v1", "v3"] as const)("the error contract on %s CRDs", (set) => {
       namespace: "default",
       holder: "contract",
     });
-    fixture = { peer: name, node, lease };
+    const configMap = unique("contract-map");
+    await direct.configMaps("default").create(configMap, {
+      labels: { contract: "yes" },
+      data: { a: "0" },
+    });
+    fixture = { peer: name, node, lease, configMap };
     direct.close();
     proxy = await startFaultProxy({ target: cp.url, caData: cp.caData });
     client = await connectThrough(cp, proxy);

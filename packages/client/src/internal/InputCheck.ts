@@ -133,6 +133,30 @@ export function checkObject(value: unknown, field: string, target: RequestTarget
   });
 }
 
+/**
+ * Checks a plain value argument (a flag, a selector) against `schema`, else `Invalid` naming
+ * `field` and saying what it must be.
+ *
+ * @example
+ * ```ts
+ * const given: unknown = AbortSignal.timeout(1_000)
+ * checkValue(signalSchema, given, "signal", "an AbortSignal", { verb: "get", resource: "nodes" })
+ * ```
+ */
+export function checkValue<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  field: string,
+  expected: string,
+  target: RequestTarget,
+): T {
+  if (schema.safeParse(value).success) return value as T;
+  throw new CalicoClientError("Invalid", `${field} must be ${expected}, got ${show(value)}`, {
+    causes: [{ field, message: expected }],
+    target,
+  });
+}
+
 function show(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return "an array";
