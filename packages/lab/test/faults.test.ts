@@ -1,13 +1,15 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { KubeWatch } from "../src/internal/KubeWatch.js";
 import { calicoPath } from "../src/internal/LabObjects.js";
 import { Lab, type LabNodeStatus } from "../src/Lab.js";
 import { LabError } from "../src/LabError.js";
-import { birdcBgp, established, kernelRoutes, waitFor } from "./support/birdc.js";
+import { birdcBgp, birdcLastError, established, routeVia, waitFor } from "./support/birdc.js";
 
 const meshName = (n: LabNodeStatus) => `Mesh_${n.ipv4.replaceAll(".", "_")}`;
-const routeVia = (from: LabNodeStatus, to: LabNodeStatus) =>
-  kernelRoutes(from.netns).some((r) => r.startsWith(`${to.podCIDR} via ${to.ipv4} `));
 
 describe("lab faults (3 nodes, v3 API)", () => {
   let lab: Lab;
@@ -39,15 +41,47 @@ describe("lab faults (3 nodes, v3 API)", () => {
   test("blocking TCP/179 between two nodes drops their session (routes kept stale by graceful restart); unblocking restores it", async () => {
     const [a, b] = nodes;
     if (!a || !b) throw new Error("nodes");
+    // each side's protocol for the other; the mesh makes one side connect, the other listen
+    const sides = [
+      { socket: a.birdSocket, protocol: meshName(b) },
+      { socket: b.birdSocket, protocol: meshName(a) },
+    ];
+    const state = (side: (typeof sides)[number]) =>
+      birdcBgp(side.socket).find((p) => p.name === side.protocol);
+    const views = () =>
+      sides.map((side) => `${side.protocol}: ${JSON.stringify(state(side))}`).join("\n");
     await lab.blockBgp(a.name, b.name);
     try {
-      await waitFor("session down", 10_000, () =>
-        birdcBgp(a.birdSocket).some((p) => p.name === meshName(b) && !established(p)),
+      await waitFor(
+        "session down on both sides",
+        10_000,
+        () =>
+          sides.every((side) => {
+            const protocol = state(side);
+            return protocol === undefined || !established(protocol);
+          }),
+        views,
       );
       // An aborted TCP session is not a Cease: BIRD keeps the peer's routes for the GR time.
       expect(routeVia(a, b)).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 6000));
-      expect(birdcBgp(a.birdSocket).find((p) => p.name === meshName(b))?.state).not.toBe("up");
+      // BIRD retries after its connect delay: once a retry has failed (the error the cut left
+      // is replaced), the block has held against a reconnect; never Established meanwhile
+      const cutErrors = sides.map((side) => birdcLastError(side.socket, side.protocol));
+      let upWhileBlocked = false;
+      await waitFor(
+        "a reconnect attempt refused while blocked",
+        15_000,
+        () => {
+          upWhileBlocked ||= sides.some((side) => state(side)?.state === "up");
+          return sides.some(
+            (side, i) => birdcLastError(side.socket, side.protocol) !== cutErrors[i],
+          );
+        },
+        () => `errors after the cut: ${JSON.stringify(cutErrors)}\n${views()}`,
+      );
+      expect(upWhileBlocked).toBe(false);
+      expect(sides.map((side) => state(side)?.state)).not.toContain("up");
+      expect(routeVia(a, b)).toBe(true);
     } finally {
       await lab.unblockBgp(a.name, b.name);
     }
@@ -83,6 +117,16 @@ describe("lab faults (3 nodes, v3 API)", () => {
     expect(before).toHaveLength(2);
     lab.stopAgent();
     const peerPath = calicoPath("v3", "bgppeers", "external-router");
+    // a watch like the agent's, opened after the stop: once it has the peer, a running agent
+    // would have had it too
+    let delivered: () => void = () => {};
+    const peerDelivered = new Promise<void>((resolve) => {
+      delivered = resolve;
+    });
+    const observer = new KubeWatch(lab.http, calicoPath("v3", "bgppeers"), (event) => {
+      if (event.type === "ADDED" && event.object.metadata.name === "external-router") delivered();
+    });
+    await observer.start();
     try {
       const peer = await lab.http.request({
         method: "POST",
@@ -95,14 +139,23 @@ describe("lab faults (3 nodes, v3 API)", () => {
         },
       });
       expect(peer.status).toBe(201);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await Promise.race([
+        peerDelivered,
+        sleep(10_000).then(() => {
+          throw new Error("the BGPPeer external-router reached no watch within 10 s");
+        }),
+      ]);
       expect(bgpNames()).not.toContain("Global_10_99_0_200");
+      expect(readFileSync(join(dirname(a.birdSocket), "bird.cfg"), "utf8")).not.toContain(
+        "Global_10_99_0_200",
+      );
       await lab.startAgent();
       await waitFor("global peer rendered", 10_000, () =>
         bgpNames().includes("Global_10_99_0_200"),
       );
       expect(connections()).toEqual(before);
     } finally {
+      observer.stop();
       await lab.http.request({ method: "DELETE", path: peerPath });
     }
     await waitFor("global peer removed", 10_000, () => !bgpNames().includes("Global_10_99_0_200"));

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runDocumentedProcedure } from "../src/DocumentedProcedure.js";
 import { calicoPath } from "../src/internal/LabObjects.js";
 import { birdRouteReplaceMs, Lab, type LabNodeStatus } from "../src/Lab.js";
-import { birdcBgp, established, waitFor } from "./support/birdc.js";
+import { birdcBgp, established, kernelRoutes, routeVia, waitFor } from "./support/birdc.js";
 
 const clusterID = "244.0.0.1";
 const protocolName = (prefix: string, ip: string) => `${prefix}_${ip.replaceAll(".", "_")}`;
@@ -95,8 +95,23 @@ describe("mesh -> route reflectors, the documented manual procedure by hand (v3 
       expect(bgp.every(established)).toBe(true);
     }
 
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await lab.sampleRoutes();
+    // the sessions are up; the routes follow: every node has a kernel route to every other
+    // node's block, and the probe's ledger has closed every gap it opened
+    await waitFor(
+      "every node routes every other node's block",
+      15_000,
+      () => nodes.every((n) => nodes.every((m) => m === n || routeVia(n, m))),
+      () => nodes.map((n) => `${n.name}: ${kernelRoutes(n.netns).join("; ")}`).join("\n"),
+    );
+    await waitFor(
+      "the probe's ledger closes every gap",
+      15_000,
+      async () => {
+        await lab.sampleRoutes();
+        return lab.routeGaps({ since: t0 }).every((g) => g.end !== undefined);
+      },
+      () => JSON.stringify(lab.routeGaps({ since: t0 }).filter((g) => g.end === undefined)),
+    );
     const gaps = lab.routeGaps({ since: t0, atLeastMs: birdRouteReplaceMs });
     const rrNames = new Set(rrs.map((rr) => rr.name));
     const clientGaps = gaps.filter((g) => !rrNames.has(g.node) && !rrNames.has(g.owner));

@@ -33,6 +33,17 @@ export function birdcBgp(socket: string): BirdcProtocol[] {
   return birdcProtocols(socket).filter((p) => p.proto === "BGP");
 }
 
+/**
+ * The "Last error" BIRD keeps for a protocol (`birdc show protocols all NAME`), or undefined
+ * when it reports none: a failed connect attempt replaces it, so a change is a retry seen.
+ */
+export function birdcLastError(socket: string, name: string): string | undefined {
+  const line = birdc(socket, "show", "protocols", "all", name)
+    .split("\n")
+    .find((l) => l.trim().startsWith("Last error:"));
+  return line?.trim().slice("Last error:".length).trim();
+}
+
 export function established(p: BirdcProtocol): boolean {
   return p.state === "up" && p.info.startsWith("Established");
 }
@@ -42,6 +53,14 @@ export function kernelRoutes(netns: string): string[] {
   return execFileSync("ip", ["-n", netns, "route", "show"], { encoding: "utf8" })
     .split("\n")
     .filter((line) => line !== "");
+}
+
+/** Whether `from` has a kernel route to `to`'s pod block via `to` itself. */
+export function routeVia(
+  from: { readonly netns: string },
+  to: { readonly podCIDR: string; readonly ipv4: string },
+): boolean {
+  return kernelRoutes(from.netns).some((r) => r.startsWith(`${to.podCIDR} via ${to.ipv4} `));
 }
 
 /** Polls `check` until it returns true; returns the elapsed ms, throws with `describe()` on timeout. */
