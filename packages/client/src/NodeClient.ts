@@ -113,12 +113,12 @@ export class NodeClient {
 
   private async readRaw(name: string, signal: AbortSignal | undefined): Promise<KubernetesNode> {
     const node = await withRetries(
-      () => this.transport.core.readNode({ name }, Transport.callOptions(signal ? { signal } : {})),
+      () => this.transport.getJson(`/api/v1/nodes/${encodeURIComponent(name)}`, {}, signal),
       this.target("get", name),
       this.retry,
       signal,
     );
-    return nodeFromServer(node);
+    return readAs(KubernetesNodeSchema, "Node", node);
   }
 
   /** Reads one Node and its Calico view. */
@@ -146,26 +146,27 @@ export class NodeClient {
     let token: string | undefined;
     do {
       const continueToken = token;
-      const page = await withRetries(
+      const page = (await withRetries(
         () =>
-          this.transport.core.listNode(
+          this.transport.getJson(
+            "/api/v1/nodes",
             {
               limit: options.pageSize ?? 500,
-              ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
-              ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}),
-              ...(continueToken ? { _continue: continueToken } : {}),
+              labelSelector: options.labelSelector || undefined,
+              fieldSelector: options.fieldSelector || undefined,
+              continue: continueToken,
             },
-            Transport.callOptions(options),
+            options.signal,
           ),
         this.target("list"),
         this.retry,
         options.signal,
-      );
-      for (const item of page.items) {
-        const node = view(nodeFromServer(item));
+      )) as { items?: unknown[]; metadata?: { continue?: string } };
+      for (const item of page.items ?? []) {
+        const node = view(readAs(KubernetesNodeSchema, "Node", item));
         if (selector === undefined || selector.matches(node.node.metadata.labels ?? {})) yield node;
       }
-      token = page.metadata?._continue || undefined;
+      token = page.metadata?.continue || undefined;
     } while (token !== undefined);
   }
 

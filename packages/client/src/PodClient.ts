@@ -1,5 +1,5 @@
 import { checkOptions } from "./internal/InputCheck.js";
-import { Transport } from "./internal/Transport.js";
+import type { Transport } from "./internal/Transport.js";
 import { type CallOptions, callOptionsSchema } from "./ResourceClient.js";
 import { type RetryOptions, withRetries } from "./RetryPolicy.js";
 
@@ -14,6 +14,17 @@ export interface PodPlacement {
   readonly phase: string;
   /** The kind of its controller (e.g. `DaemonSet`, which a drain leaves alone), if any. */
   readonly controllerKind: string | null;
+}
+
+/** The fields of a Pod from the apiserver that a placement is made of. */
+interface RawPod {
+  readonly metadata?: {
+    readonly namespace?: string;
+    readonly name?: string;
+    readonly ownerReferences?: readonly { readonly kind?: string; readonly controller?: boolean }[];
+  };
+  readonly spec?: { readonly nodeName?: string; readonly hostNetwork?: boolean };
+  readonly status?: { readonly phase?: string };
 }
 
 /**
@@ -38,21 +49,18 @@ export class PodClient {
     let token: string | undefined;
     do {
       const continueToken = token;
-      const page = await withRetries(
+      const page = (await withRetries(
         () =>
-          this.transport.core.listPodForAllNamespaces(
-            {
-              fieldSelector: "spec.nodeName!=",
-              limit: 500,
-              ...(continueToken ? { _continue: continueToken } : {}),
-            },
-            Transport.callOptions(options),
+          this.transport.getJson(
+            "/api/v1/pods",
+            { fieldSelector: "spec.nodeName!=", limit: 500, continue: continueToken },
+            options.signal,
           ),
         { verb: "list", resource: "pods" },
         this.retry,
         options.signal,
-      );
-      for (const pod of page.items) {
+      )) as { items?: RawPod[]; metadata?: { continue?: string } };
+      for (const pod of page.items ?? []) {
         pods.push({
           namespace: pod.metadata?.namespace ?? "",
           name: pod.metadata?.name ?? "",
@@ -62,7 +70,7 @@ export class PodClient {
           controllerKind: pod.metadata?.ownerReferences?.find((o) => o.controller)?.kind ?? null,
         });
       }
-      token = page.metadata?._continue || undefined;
+      token = page.metadata?.continue || undefined;
     } while (token !== undefined);
     return pods;
   }

@@ -116,12 +116,10 @@ export class Transport {
       signal: ctx.getSignal(),
       timeoutMs: this.options.requestTimeoutMs,
     });
-    const chunks: Buffer[] = [];
-    for await (const chunk of res) chunks.push(chunk as Buffer);
     return new ResponseContext(
       res.statusCode ?? 0,
       flatHeaders(res.headers),
-      new SelfDecodingBody(Promise.resolve(Buffer.concat(chunks))),
+      new SelfDecodingBody(Promise.resolve(await readBody(res))),
     );
   }
 
@@ -130,26 +128,53 @@ export class Transport {
    * read and thrown as client-node's `ApiException`, like the generated APIs do.
    */
   async stream(path: string, signal: AbortSignal | undefined): Promise<http.IncomingMessage> {
+    const res = await this.get(path, {}, signal, undefined);
+    if (res.statusCode === 200) return res;
+    throw new ApiException(
+      res.statusCode ?? 0,
+      `watch ${path}`,
+      await readText(res),
+      flatHeaders(res.headers),
+    );
+  }
+
+  /**
+   * A GET whose JSON answer is parsed once into plain objects, for reads whose size grows with
+   * the cluster (Nodes, Pods): the generated APIs build model classes from the parsed JSON, a
+   * second full copy the callers then convert back. Another status than 200 is thrown as
+   * `ApiException`, like the generated APIs do.
+   */
+  async getJson(
+    path: string,
+    query: Readonly<Record<string, string | number | undefined>>,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    const res = await this.get(path, query, signal, this.options.requestTimeoutMs);
+    const text = await readText(res);
+    if (res.statusCode === 200) return JSON.parse(text);
+    throw new ApiException(res.statusCode ?? 0, `get ${path}`, text, flatHeaders(res.headers));
+  }
+
+  private async get(
+    path: string,
+    query: Readonly<Record<string, string | number | undefined>>,
+    signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+  ): Promise<http.IncomingMessage> {
     const ctx = new ServerConfiguration(this.server, {}).makeRequestContext(path, "GET");
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) ctx.setQueryParam(key, String(value));
+    }
     ctx.setHeaderParam("Accept", "application/json");
     await this.authenticate(ctx);
-    const res = await this.open({
+    return this.open({
       method: "GET",
       url: ctx.getUrl(),
       headers: ctx.getHeaders(),
       body: undefined,
       signal,
-      timeoutMs: undefined,
+      timeoutMs,
     });
-    if (res.statusCode === 200) return res;
-    const chunks: Buffer[] = [];
-    for await (const chunk of res) chunks.push(chunk as Buffer);
-    throw new ApiException(
-      res.statusCode ?? 0,
-      `watch ${path}`,
-      Buffer.concat(chunks).toString("utf8"),
-      flatHeaders(res.headers),
-    );
   }
 
   private async open(req: {
@@ -188,6 +213,16 @@ export class Transport {
   close(): void {
     this.agent?.destroy();
   }
+}
+
+async function readBody(res: http.IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function readText(res: http.IncomingMessage): Promise<string> {
+  return (await readBody(res)).toString("utf8");
 }
 
 function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
