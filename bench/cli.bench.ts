@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "vitest";
@@ -54,7 +54,13 @@ test("CLI cold start", () => {
     for (const command of commands) samples.get(command.name)?.push(timeOnce(command));
   }
   const floor = median(samples.get("node -e 0") as number[]);
-  console.log(`\nCLI cold start, median of ${rounds} runs each (turns interleaved):`);
+  // the figures grow with the machine's load: print it with them
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ");
+  console.log(
+    `\nCLI cold start, median of ${rounds} runs each (turns interleaved), load average ${load}:`,
+  );
   for (const command of commands) {
     const m = median(samples.get(command.name) as number[]);
     console.log(

@@ -1,4 +1,5 @@
-import { validateResource } from "@calicokit/types";
+// the validation entry only: it builds the schema of each kind in the input, not every kind
+import { validateResource } from "@calicokit/types/validation";
 import { CliError } from "./CliError.js";
 import type { Invocation } from "./Invocation.js";
 import { listFlag, stringFlag } from "./Invocation.js";

@@ -1,35 +1,6 @@
-import { z } from "zod";
+import type * as z from "zod";
+import { bgpPeerInputSchema, bgpPeerSpec } from "./internal/schemas/BgpPeerSchemas.js";
 import { resourceSchema } from "./internal/validation/ResourceSchema.js";
-import {
-  asNumberField,
-  int32,
-  modeObject,
-  type ObjectMode,
-  secretPassword,
-} from "./internal/validation/SchemaParts.js";
-
-function bgpPeerSpec<M extends ObjectMode>(mode: M) {
-  return modeObject(mode, {
-    node: z.string().max(253).optional(),
-    nodeSelector: z.string().max(1024).optional(),
-    peerIP: z.string().max(64).optional(),
-    asNumber: asNumberField(mode).optional(),
-    localASNumber: asNumberField(mode).optional(),
-    peerSelector: z.string().max(1024).optional(),
-    keepOriginalNextHop: z.boolean().optional(),
-    nextHopMode: z.enum(["Auto", "Self", "Keep"]).optional(),
-    password: secretPassword(mode).optional(),
-    sourceAddress: z.enum(["UseNodeIP", "None"]).optional(),
-    maxRestartTime: z.string().optional(),
-    keepaliveTime: z.string().optional(),
-    numAllowedLocalASNumbers: int32.optional(),
-    ttlSecurity: z.int().optional(),
-    reachableBy: z.string().max(64).optional(),
-    filters: z.array(z.string()).optional(),
-    localWorkloadSelector: z.string().max(1024).optional(),
-    reversePeering: z.enum(["Auto", "Manual"]).optional(),
-  });
-}
 
 /**
  * BGPPeer spec as read from the cluster (unknown fields kept, no defaults).
@@ -64,7 +35,7 @@ export const BgpPeerSchema = resourceSchema("loose", "BGPPeer", BgpPeerSpecSchem
  * }).success; // false
  * ```
  */
-export const BgpPeerInputSchema = resourceSchema("strict", "BGPPeer", bgpPeerSpec("strict"));
+export const BgpPeerInputSchema = bgpPeerInputSchema();
 
 /** BGPPeer spec. */
 export type BgpPeerSpec = z.infer<typeof BgpPeerSpecSchema>;

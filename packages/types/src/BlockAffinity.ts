@@ -1,29 +1,11 @@
-import { z } from "zod";
+import type * as z from "zod";
+import {
+  blockAffinityInputSchema,
+  blockAffinitySpec,
+  blockAffinityV1InputSchema,
+  blockAffinityV1Spec,
+} from "./internal/schemas/BlockAffinitySchemas.js";
 import { resourceSchema } from "./internal/validation/ResourceSchema.js";
-import { modeObject, type ObjectMode } from "./internal/validation/SchemaParts.js";
-
-// BlockAffinity is written by Calico IPAM. The two CRD sets differ: v3 has a boolean `deleted`
-// and an enum `state`; v1 keeps every field a string for compatibility with old releases.
-
-function blockAffinitySpec<M extends ObjectMode>(mode: M) {
-  return modeObject(mode, {
-    cidr: z.string(),
-    node: z.string(),
-    state: z.enum(["", "confirmed", "pending", "pendingDeletion"]),
-    deleted: z.boolean().optional(),
-    type: z.string().optional(),
-  });
-}
-
-function blockAffinityV1Spec<M extends ObjectMode>(mode: M) {
-  return modeObject(mode, {
-    cidr: z.string(),
-    node: z.string(),
-    state: z.string(),
-    deleted: z.string(),
-    type: z.string().optional(),
-  });
-}
 
 /**
  * BlockAffinity spec (`projectcalico.org/v3` form) as read from the cluster.
@@ -60,11 +42,7 @@ export const BlockAffinitySchema = resourceSchema(
  * BlockAffinityInputSchema.safeParse(obj).success;
  * ```
  */
-export const BlockAffinityInputSchema = resourceSchema(
-  "strict",
-  "BlockAffinity",
-  blockAffinitySpec("strict"),
-);
+export const BlockAffinityInputSchema = blockAffinityInputSchema();
 
 /**
  * BlockAffinity in the `crd.projectcalico.org/v1` form, where `deleted` is the string "true"/"false".
@@ -92,11 +70,7 @@ export const BlockAffinityV1Schema = resourceSchema(
  * BlockAffinityV1InputSchema.safeParse(obj).success;
  * ```
  */
-export const BlockAffinityV1InputSchema = resourceSchema(
-  "strict",
-  "BlockAffinity",
-  blockAffinityV1Spec("strict"),
-);
+export const BlockAffinityV1InputSchema = blockAffinityV1InputSchema();
 
 /** BlockAffinity spec (v3 form). */
 export type BlockAffinitySpec = z.infer<typeof BlockAffinitySpecSchema>;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { parseASNumber } from "./ASNumber.js";
 import {
   decodeGoStringMap,
@@ -19,9 +19,8 @@ import {
   parseGoCidr,
   parseGoCidrOrIp,
 } from "./internal/node/GoNet.js";
-import { asNumberField } from "./internal/validation/SchemaParts.js";
+import { calicoNodeInputSchema } from "./internal/schemas/CalicoNodeSchemas.js";
 import type { KubernetesNode } from "./KubernetesNode.js";
-import { ObjectMetaInputSchema } from "./ObjectMeta.js";
 
 /**
  * The core-Node annotation keys Calico's Kubernetes backend reads and writes, by the Calico
@@ -124,8 +123,6 @@ export const CalicoNodeSchema = z.looseObject({
     .optional(),
 });
 
-const inputString = z.string().optional();
-
 /**
  * A Calico Node as a user writes it (`calicoctl get node -o yaml`, edited, then applied): the
  * fields of libcalico-go's Node, unknown fields refused; `spec.bgp.asNumber` may be a decimal
@@ -140,45 +137,7 @@ const inputString = z.string().optional();
  * result.success; // true
  * ```
  */
-export const CalicoNodeInputSchema = z.strictObject({
-  apiVersion: z.literal("projectcalico.org/v3"),
-  kind: z.literal("Node"),
-  metadata: ObjectMetaInputSchema,
-  spec: z
-    .strictObject({
-      bgp: z
-        .strictObject({
-          asNumber: asNumberField("strict").optional(),
-          ipv4Address: inputString,
-          ipv6Address: inputString,
-          ipv4IPIPTunnelAddr: inputString,
-          routeReflectorClusterID: inputString,
-        })
-        .optional(),
-      ipv4VXLANTunnelAddr: inputString,
-      vxlanTunnelMACAddr: inputString,
-      ipv6VXLANTunnelAddr: inputString,
-      vxlanTunnelMACAddrV6: inputString,
-      orchRefs: z
-        .array(z.strictObject({ nodeName: inputString, orchestrator: z.string() }))
-        .optional(),
-      wireguard: z
-        .strictObject({ interfaceIPv4Address: inputString, interfaceIPv6Address: inputString })
-        .optional(),
-      addresses: z.array(z.strictObject({ address: z.string(), type: inputString })).optional(),
-      interfaces: z
-        .array(z.strictObject({ name: inputString, addresses: z.array(z.string()).optional() }))
-        .optional(),
-    })
-    .default({}),
-  status: z
-    .strictObject({
-      wireguardPublicKey: inputString,
-      wireguardPublicKeyV6: inputString,
-      podCIDRs: z.array(z.string()).optional(),
-    })
-    .optional(),
-});
+export const CalicoNodeInputSchema = calicoNodeInputSchema();
 
 /**
  * A Calico Node (see {@link CalicoNodeSchema}).

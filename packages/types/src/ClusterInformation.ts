@@ -1,16 +1,9 @@
-import { z } from "zod";
+import type * as z from "zod";
+import {
+  clusterInformationInputSchema,
+  clusterInformationSpec,
+} from "./internal/schemas/ClusterInformationSchemas.js";
 import { resourceSchema } from "./internal/validation/ResourceSchema.js";
-import { modeObject, type ObjectMode } from "./internal/validation/SchemaParts.js";
-
-function clusterInformationSpec<M extends ObjectMode>(mode: M) {
-  return modeObject(mode, {
-    clusterGUID: z.string().optional(),
-    clusterType: z.string().optional(),
-    calicoVersion: z.string().optional(),
-    datastoreReady: z.boolean().optional(),
-    variant: z.string().optional(),
-  });
-}
 
 /**
  * ClusterInformation spec (written by Calico; `calicoVersion`, `clusterType`, ...).
@@ -47,11 +40,7 @@ export const ClusterInformationSchema = resourceSchema(
  * ClusterInformationInputSchema.safeParse(obj).success;
  * ```
  */
-export const ClusterInformationInputSchema = resourceSchema(
-  "strict",
-  "ClusterInformation",
-  clusterInformationSpec("strict"),
-);
+export const ClusterInformationInputSchema = clusterInformationInputSchema();
 
 /** ClusterInformation spec. */
 export type ClusterInformationSpec = z.infer<typeof ClusterInformationSpecSchema>;

@@ -1,29 +1,10 @@
-import { z } from "zod";
-import { resourceWithStatusSchema } from "./internal/validation/ResourceSchema.js";
+import type * as z from "zod";
 import {
-  conditionSchema,
-  modeObject,
-  type ObjectMode,
-  setList,
-} from "./internal/validation/SchemaParts.js";
-
-function ipPoolSpec<M extends ObjectMode>(mode: M) {
-  return modeObject(mode, {
-    cidr: z.string().max(48),
-    vxlanMode: z.enum(["Never", "Always", "CrossSubnet"]).optional(),
-    ipipMode: z.enum(["Never", "Always", "CrossSubnet"]).optional(),
-    natOutgoing: z.boolean().optional(),
-    disabled: z.boolean().optional(),
-    disableBGPExport: z.boolean().optional(),
-    blockSize: z.int().min(0).max(128).optional(),
-    nodeSelector: z.string().max(1024).optional(),
-    namespaceSelector: z.string().max(1024).optional(),
-    allowedUses: setList(z.enum(["Workload", "Tunnel", "LoadBalancer"]))
-      .max(10)
-      .optional(),
-    assignmentMode: z.enum(["Automatic", "Manual"]).optional(),
-  });
-}
+  ipPoolInputSchema,
+  ipPoolSpec,
+  ipPoolStatusSchema,
+} from "./internal/schemas/IpPoolSchemas.js";
+import { resourceWithStatusSchema } from "./internal/validation/ResourceSchema.js";
 
 /**
  * IPPool status: conditions such as `Allocatable` written by Calico.
@@ -33,9 +14,7 @@ function ipPoolSpec<M extends ObjectMode>(mode: M) {
  * const status = IpPoolStatusSchema.parse({ conditions: [] });
  * ```
  */
-export const IpPoolStatusSchema = z.looseObject({
-  conditions: z.array(conditionSchema).optional(),
-});
+export const IpPoolStatusSchema = ipPoolStatusSchema();
 
 /**
  * IPPool spec as read from the cluster (unknown fields kept, no defaults).
@@ -75,12 +54,7 @@ export const IpPoolSchema = resourceWithStatusSchema(
  * });
  * ```
  */
-export const IpPoolInputSchema = resourceWithStatusSchema(
-  "strict",
-  "IPPool",
-  ipPoolSpec("strict"),
-  IpPoolStatusSchema,
-);
+export const IpPoolInputSchema = ipPoolInputSchema();
 
 /** IPPool spec. */
 export type IpPoolSpec = z.infer<typeof IpPoolSpecSchema>;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { BgpConfigurationInputSchema } from "./BgpConfiguration.js";
 import { BgpFilterInputSchema } from "./BgpFilter.js";
 import { BgpPeerInputSchema } from "./BgpPeer.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { modeObject, type ObjectMode } from "./internal/validation/SchemaParts.js";
 
 function objectMeta<M extends ObjectMode>(mode: M) {

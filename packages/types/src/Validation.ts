@@ -1,18 +1,24 @@
-import { z } from "zod";
-import { type BgpConfiguration, BgpConfigurationInputSchema } from "./BgpConfiguration.js";
-import { type BgpFilter, BgpFilterInputSchema } from "./BgpFilter.js";
-import { type BgpPeer, BgpPeerInputSchema } from "./BgpPeer.js";
-import {
-  type BlockAffinity,
-  BlockAffinityInputSchema,
-  type BlockAffinityV1,
-  BlockAffinityV1InputSchema,
-} from "./BlockAffinity.js";
+import * as z from "zod";
+import type { BgpConfiguration, BgpConfigurationInputSchema } from "./BgpConfiguration.js";
+import type { BgpFilter, BgpFilterInputSchema } from "./BgpFilter.js";
+import type { BgpPeer, BgpPeerInputSchema } from "./BgpPeer.js";
+import type { BlockAffinity, BlockAffinityInputSchema, BlockAffinityV1 } from "./BlockAffinity.js";
 import { calicoV1ApiVersion, calicoV3ApiVersion } from "./CalicoKind.js";
-import { type CalicoNode, CalicoNodeInputSchema } from "./CalicoNode.js";
-import { type CalicoNodeStatus, CalicoNodeStatusInputSchema } from "./CalicoNodeStatus.js";
-import { type ClusterInformation, ClusterInformationInputSchema } from "./ClusterInformation.js";
-import { type IpPool, IpPoolInputSchema } from "./IpPool.js";
+import type { CalicoNode, CalicoNodeInputSchema } from "./CalicoNode.js";
+import type { CalicoNodeStatus, CalicoNodeStatusInputSchema } from "./CalicoNodeStatus.js";
+import type { ClusterInformation, ClusterInformationInputSchema } from "./ClusterInformation.js";
+import type { IpPool, IpPoolInputSchema } from "./IpPool.js";
+import { bgpConfigurationInputSchema } from "./internal/schemas/BgpConfigurationSchemas.js";
+import { bgpFilterInputSchema } from "./internal/schemas/BgpFilterSchemas.js";
+import { bgpPeerInputSchema } from "./internal/schemas/BgpPeerSchemas.js";
+import {
+  blockAffinityInputSchema,
+  blockAffinityV1InputSchema,
+} from "./internal/schemas/BlockAffinitySchemas.js";
+import { calicoNodeInputSchema } from "./internal/schemas/CalicoNodeSchemas.js";
+import { calicoNodeStatusInputSchema } from "./internal/schemas/CalicoNodeStatusSchemas.js";
+import { clusterInformationInputSchema } from "./internal/schemas/ClusterInformationSchemas.js";
+import { ipPoolInputSchema } from "./internal/schemas/IpPoolSchemas.js";
 import { checkBgpConfiguration } from "./internal/validation/BgpConfigurationRules.js";
 import { checkBgpFilter } from "./internal/validation/BgpFilterRules.js";
 import { checkBgpPeer } from "./internal/validation/BgpPeerRules.js";
@@ -71,57 +77,58 @@ interface KindValidator {
   readonly rules: (findings: Findings, value: never, options: RuleOptions, v3: boolean) => void;
 }
 
-// Compiled once, on first use: zod generates a fast parser per schema, and generating all of
-// them up front would cost every process that validates one kind (the CLI's cold start).
-const compiled = <T extends z.ZodType>(schema: T): (() => T) => {
+// Built and compiled once, on first use: zod generates a fast parser per schema, and building
+// and generating all of them up front would cost every process that validates one kind (the
+// CLI's cold start).
+const compiled = <T extends z.ZodType>(schema: () => T): (() => T) => {
   let parser: T | undefined;
   return () => {
-    parser ??= z.compile(schema);
+    parser ??= z.compile(schema());
     return parser;
   };
 };
 
 const validators: Readonly<Record<string, KindValidator>> = {
   BGPPeer: {
-    schema: compiled(BgpPeerInputSchema),
+    schema: compiled(bgpPeerInputSchema),
     rules: (findings, value: z.output<typeof BgpPeerInputSchema>, options) =>
       checkBgpPeer(findings, value.spec, options),
   },
   BGPConfiguration: {
-    schema: compiled(BgpConfigurationInputSchema),
+    schema: compiled(bgpConfigurationInputSchema),
     rules: (findings, value: z.output<typeof BgpConfigurationInputSchema>, options) =>
       checkBgpConfiguration(findings, value.metadata.name ?? "", value.spec, options),
   },
   BGPFilter: {
-    schema: compiled(BgpFilterInputSchema),
+    schema: compiled(bgpFilterInputSchema),
     rules: (findings, value: z.output<typeof BgpFilterInputSchema>) =>
       checkBgpFilter(findings, value.spec),
   },
   IPPool: {
-    schema: compiled(IpPoolInputSchema),
+    schema: compiled(ipPoolInputSchema),
     rules: (findings, value: z.output<typeof IpPoolInputSchema>, options) =>
       checkIpPool(findings, value.spec, options),
   },
   BlockAffinity: {
-    schema: compiled(BlockAffinityInputSchema),
-    schemaV1: compiled(BlockAffinityV1InputSchema),
+    schema: compiled(blockAffinityInputSchema),
+    schemaV1: compiled(blockAffinityV1InputSchema),
     rules: (findings, value: z.output<typeof BlockAffinityInputSchema>, _options, v3) =>
       checkBlockAffinity(findings, value.spec.cidr, v3),
   },
   ClusterInformation: {
-    schema: compiled(ClusterInformationInputSchema),
+    schema: compiled(clusterInformationInputSchema),
     rules: (findings, value: z.output<typeof ClusterInformationInputSchema>) =>
       checkClusterInformation(findings, value.metadata.name ?? ""),
   },
   // Calico's Node (libcalico-go internalapi): stored on the core Node, so v3 only.
   Node: {
-    schema: compiled(CalicoNodeInputSchema),
+    schema: compiled(calicoNodeInputSchema),
     v3Only: true,
     rules: (findings, value: z.output<typeof CalicoNodeInputSchema>) =>
       checkCalicoNode(findings, value),
   },
   CalicoNodeStatus: {
-    schema: compiled(CalicoNodeStatusInputSchema),
+    schema: compiled(calicoNodeStatusInputSchema),
     rules: (findings, value: z.output<typeof CalicoNodeStatusInputSchema>) =>
       checkCalicoNodeStatus(findings, value),
   },

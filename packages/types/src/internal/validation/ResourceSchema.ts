@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ObjectMetaInputSchema, ObjectMetaSchema } from "../../ObjectMeta.js";
 import { calicoApiVersionSchema, modeObject, type ObjectMode } from "./SchemaParts.js";
 

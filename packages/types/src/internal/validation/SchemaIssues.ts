@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { IssueSource, ValidationIssue } from "./Issue.js";
 
 // Turns zod issues (the CRD openAPIV3Schema part of validation) into calicokit issues whose

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // Building blocks shared by the resource schemas. Each spec is built twice from one definition:
 // "loose" for reading (unknown fields survive read-modify-write) and "strict" for user input
