@@ -83,6 +83,12 @@ const migrationPlanFlags: readonly FlagSpec[] = [
 ];
 
 const namespaceFlag = migrationPlanFlags.find((f) => f.name === "namespace") as FlagSpec;
+const verifyTimeoutFlag: FlagSpec = {
+  name: "verify-timeout",
+  type: "string",
+  placeholder: "DURATION",
+  help: "how long each check of the nodes' BGP sessions may wait (default 2m; longer for big clusters)",
+};
 
 /** The whole command line of `calicokit`. */
 export const rootCommand: CommandSpec = {
@@ -382,6 +388,7 @@ export const rootCommand: CommandSpec = {
               type: "boolean",
               help: "pass the approval gate before the mesh is disabled without stopping",
             },
+            verifyTimeoutFlag,
           ],
           outputs: ["table", "json"],
           examples: ["calicokit migrate apply --to route-reflectors --rr-count 3 --yes"],
@@ -406,7 +413,7 @@ export const rootCommand: CommandSpec = {
           name: "resume",
           summary: "continue an interrupted run, or finish its rollback",
           args: [{ name: "RUN", help: "run id (default: the latest unfinished run)" }],
-          flags: [namespaceFlag],
+          flags: [namespaceFlag, verifyTimeoutFlag],
           outputs: ["table", "json"],
           run: () => migrate().then((m) => m.resume),
         },
@@ -421,7 +428,7 @@ export const rootCommand: CommandSpec = {
           name: "rollback",
           summary: "undo a run's changes in reverse order",
           args: [{ name: "RUN", help: "run id (default: the latest run)" }],
-          flags: [namespaceFlag],
+          flags: [namespaceFlag, verifyTimeoutFlag],
           outputs: ["table", "json"],
           run: () => migrate().then((m) => m.rollback),
         },

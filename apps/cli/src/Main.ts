@@ -131,7 +131,13 @@ function globalOptions(
 // Maps the packages' documented errors to exit codes without importing them (keeps --help and
 // --version from loading the client).
 function report(error: unknown, io: CommandIo, verbose: boolean): number {
-  const e = error as { name?: string; _tag?: string; message?: string; hint?: string };
+  const e = error as {
+    name?: string;
+    _tag?: string;
+    message?: string;
+    hint?: string;
+    runId?: string;
+  };
   let code: number;
   let message = e?.message ?? String(error);
   let hint: string | undefined;
@@ -142,6 +148,10 @@ function report(error: unknown, io: CommandIo, verbose: boolean): number {
     code = e._tag === "Config" || e._tag === "Invalid" ? exitCodes.InvalidInput : exitCodes.Failed;
   } else if (e?.name === "WorkflowError") {
     code = workflowExitCodes[e._tag ?? ""] ?? exitCodes.Failed;
+    // the one outcome that leaves the cluster half-way: say so, and what to run
+    if (e._tag === "RollbackFailed" && e.runId !== undefined) {
+      hint = `the cluster is half-migrated: see "calicokit migrate status ${e.runId}", fix the cause, then run "calicokit migrate rollback ${e.runId}"`;
+    }
   } else if (e?.name === "LabError") {
     code =
       e._tag === "InvalidOptions" || e._tag === "UnknownNode" ? exitCodes.Usage : exitCodes.Failed;

@@ -145,6 +145,60 @@ describe("migrate against the lab", () => {
     expect(status.phase).toBe("RolledBack");
   }, 180_000);
 
+  it("a rollback that cannot be verified is exit 4, says the cluster is half-migrated, and rollback finishes it once fixed", async () => {
+    // The scenario-20 situation through the binary: the mesh switch is written, then a client's
+    // BIRD stops, so neither the run's check nor the restored mesh can be proved from the nodes.
+    const apply = startCli(
+      cli,
+      [
+        "--kubeconfig",
+        kubeconfig,
+        "migrate",
+        "apply",
+        "--to",
+        "route-reflectors",
+        "--rr-nodes",
+        "node-1,node-2",
+        "--yes",
+        "--verify-timeout",
+        "20s",
+      ],
+      { env },
+    );
+    // Barrier: the run is frozen as it starts the mesh switch (its verification cannot finish
+    // while it is stopped), BIRD is stopped on a client, then Ctrl-C asks for the rollback.
+    await apply.waitForOutput(/step disable-mesh: /);
+    process.kill(apply.pid, "SIGSTOP");
+    const stopped = await run("lab", "fault", "stop-bird", "node-4", "--name", lab);
+    expect(stopped.code).toBe(0);
+    process.kill(apply.pid, "SIGINT");
+    process.kill(apply.pid, "SIGCONT");
+    const result = await apply.done;
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stdout).toMatch(/rollback failed: /);
+    const runId = /rollback of (\S+) failed while verifying the restored state/.exec(
+      result.stderr,
+    )?.[1];
+    expect(runId, result.stderr).toBeDefined();
+    expect(result.stderr).toContain(
+      `the cluster is half-migrated: see "calicokit migrate status ${runId}", fix the cause, then run "calicokit migrate rollback ${runId}"`,
+    );
+    const failed = JSON.parse(
+      (await run("migrate", "status", runId as string, "-o", "json")).stdout,
+    );
+    expect(failed.phase).toBe("RollbackFailed");
+
+    // the cause fixed, rollback proves the mesh from the nodes and ends
+    expect((await run("lab", "fault", "start-bird", "node-4", "--name", lab)).code).toBe(0);
+    const fixed = await run("migrate", "rollback", runId as string, "--verify-timeout", "60s");
+    expect(fixed.code, fixed.stderr).toBe(0);
+    const restored = JSON.parse(
+      (await run("migrate", "status", runId as string, "-o", "json")).stdout,
+    );
+    expect(restored.phase).toBe("RolledBack");
+    expect((await client.bgpPeers.listAll()).items).toEqual([]);
+  }, 240_000);
+
   it("apply succeeds with JSON lines, then status, list and topology show the reflectors", async () => {
     const result = await run(
       "migrate",

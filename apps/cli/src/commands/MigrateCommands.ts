@@ -21,6 +21,7 @@ import { CliError } from "../CliError.js";
 import type { CommandHandler } from "../CommandSpec.js";
 import { withClient } from "../Connect.js";
 import { booleanFlag, type Invocation, stringFlag } from "../Invocation.js";
+import { parseDuration } from "../internal/Duration.js";
 import { MigrationProgress } from "../internal/MigrationProgress.js";
 import { age, paint, printData, renderTable } from "../Output.js";
 
@@ -29,6 +30,14 @@ const startedBy = () => `${userInfo().username}@${hostname()} (calicokit cli)`;
 function namespaceOf(invocation: Invocation): { namespace?: string } {
   const namespace = stringFlag(invocation, "namespace");
   return namespace ? { namespace } : {};
+}
+
+/** `--verify-timeout`: how long each verification waits (the workflow's default without it). */
+function verifyTimeoutOf(invocation: Invocation): { verifyTimeoutMs?: number } {
+  const text = stringFlag(invocation, "verify-timeout");
+  return text === undefined
+    ? {}
+    : { verifyTimeoutMs: Math.ceil(parseDuration(text, "--verify-timeout")) };
 }
 
 /** The migration request the plan flags describe (the workflow checks it strictly). */
@@ -186,6 +195,7 @@ async function withProgress(
     return await start({
       startedBy: startedBy(),
       ...namespaceOf(invocation),
+      ...verifyTimeoutOf(invocation),
       signal: invocation.signal,
       onEvent: (event) => {
         progress.event(event);
