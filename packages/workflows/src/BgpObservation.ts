@@ -18,8 +18,14 @@ export interface ObserveOptions {
   /** Nodes whose calico-node reports (reflectors plus a sample of clients). */
   readonly nodes: readonly string[];
   readonly timeoutMs: number;
-  /** Called whenever the verdict's figures or detail change. */
-  readonly onProgress: (verdict: Verdict) => Effect.Effect<void, never, CalicoApi>;
+  /**
+   * Called whenever the verdict's figures or detail change; a failure ends the observation at
+   * once with it (a step that cannot wait for a verdict, e.g. a client that lost every reflector
+   * with the mesh off).
+   */
+  readonly onProgress: (
+    verdict: Verdict,
+  ) => Effect.Effect<void, WorkflowError<"VerificationFailed">, CalicoApi>;
 }
 
 /** Ties them to one observation: each check reads reports made for it, never earlier ones. */

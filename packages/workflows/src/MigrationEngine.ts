@@ -24,7 +24,7 @@ import {
 } from "./MigrationRequest.js";
 import { type StepContext, stepProgram, verifyRestored } from "./MigrationSteps.js";
 import { planDrift, planFromSnapshot } from "./Planner.js";
-import type { Verdict } from "./SessionCheck.js";
+import { lackingReflectors, type Verdict } from "./SessionCheck.js";
 import { type AnyWorkflowError, WorkflowError } from "./WorkflowError.js";
 
 /** How a run behaves; every field has a default. */
@@ -124,6 +124,8 @@ function phaseOf(id: StepId): MigrationPhase {
 class Run {
   private lastSeq: number;
   private lastProgressAt = 0;
+  private lastDegradedAt = 0;
+  private lastLacking = "";
 
   constructor(
     private readonly journal: MigrationJournal,
@@ -173,6 +175,41 @@ class Run {
     ).pipe(Effect.ignore);
   }
 
+  /**
+   * Journals a degraded run: entering the phase at once; while degraded, a change of who lacks
+   * which reflector at most once a second (the same list is not written again).
+   */
+  degraded(step: StepId, verdict: Verdict): Effect.Effect<void, never, CalicoApi> {
+    const now = Date.now();
+    const lacking = lackingReflectors(verdict.short);
+    const key = JSON.stringify(lacking);
+    if (
+      this.record.phase === "Degraded" &&
+      (key === this.lastLacking || now - this.lastDegradedAt < 1000)
+    ) {
+      return Effect.void;
+    }
+    this.lastDegradedAt = now;
+    this.lastLacking = key;
+    return this.note(
+      (r) => ({
+        ...r,
+        phase: "Degraded",
+        sessions: { established: verdict.established, wanted: verdict.wanted },
+      }),
+      [
+        {
+          type: "degraded",
+          step,
+          detail: verdict.detail,
+          established: verdict.established,
+          wanted: verdict.wanted,
+          lacking,
+        },
+      ],
+    ).pipe(Effect.ignore);
+  }
+
   /** Fails with `Cancelled` once the caller aborts or someone records a cancel request. */
   get cancelled(): Effect.Effect<never, Failure, CalicoApi> {
     const self = this;
@@ -214,6 +251,7 @@ class Run {
       plan: this.record.plan,
       verifyTimeoutMs: this.settings.verifyTimeoutMs,
       progress: (step, verdict) => self.progress(step, verdict),
+      degraded: (step, verdict) => self.degraded(step, verdict),
       approval: Effect.gen(function* () {
         yield* self.note(
           (r) => ({ ...r, phase: "AwaitingApproval" }),

@@ -1,11 +1,18 @@
 import type { MigrationPlan, StepId } from "./MigrationPlan.js";
+import type { LackingReflectors } from "./SessionCheck.js";
 
-/** A run's phase (R10). RolledBack, Succeeded and RollbackFailed are terminal. */
+/**
+ * A run's phase (R10). RolledBack, Succeeded and RollbackFailed are terminal. `Degraded`: the
+ * mesh is off and some client (or reflector) has fewer Established reflectors than wanted, but
+ * none has lost them all; the run waits, never succeeds while degraded, and rolls back at the
+ * verification's deadline.
+ */
 export type MigrationPhase =
   | "Planned"
   | "Applying"
   | "Verifying"
   | "AwaitingApproval"
+  | "Degraded"
   | "Succeeded"
   | "RollingBack"
   | "RolledBack"
@@ -73,6 +80,15 @@ export type MigrationEventBody =
     }
   | { readonly type: "step-succeeded"; readonly step: StepId; readonly ms: number }
   | { readonly type: "step-failed"; readonly step: StepId; readonly error: FailureSummary }
+  | {
+      readonly type: "degraded";
+      readonly step: StepId;
+      readonly detail: string;
+      readonly established: number;
+      readonly wanted: number;
+      /** Who lacks which reflectors, grouped (at most 20 names a group, with the count). */
+      readonly lacking: readonly LackingReflectors[];
+    }
   | { readonly type: "awaiting-approval" }
   | { readonly type: "approved"; readonly by: string }
   | { readonly type: "compensating"; readonly step: StepId }

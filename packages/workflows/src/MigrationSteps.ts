@@ -10,6 +10,7 @@ import { workloadPods } from "./Planner.js";
 import { chooseReflectors } from "./ReflectorChoice.js";
 import {
   type BgpObservation,
+  bothVerdicts,
   type CheckedNode,
   meshComplete,
   meshGone,
@@ -26,6 +27,8 @@ export interface StepContext {
   readonly plan: MigrationPlan;
   readonly verifyTimeoutMs: number;
   readonly progress: (step: StepId, verdict: Verdict) => Effect.Effect<void, never, CalicoApi>;
+  /** Reports a degraded run (phase Degraded, a `degraded` event naming who lacks which reflector). */
+  readonly degraded: (step: StepId, verdict: Verdict) => Effect.Effect<void, never, CalicoApi>;
   /** Resolves once the run is approved; fails when it is cancelled or the wait times out. */
   readonly approval: Effect.Effect<void, StepFailure, CalicoApi>;
 }
@@ -261,19 +264,6 @@ const liveNodes = Effect.gen(function* () {
   });
 });
 
-function both(a: Verdict, b: Verdict): Verdict {
-  return {
-    done: a.done && b.done,
-    established: a.established + b.established,
-    wanted: a.wanted + b.wanted,
-    detail:
-      [a, b]
-        .filter((v) => !v.done)
-        .map((v) => v.detail)
-        .join("; ") || `${a.detail}; ${b.detail}`,
-  };
-}
-
 /** Up to three clients spread over zones: they confirm the reflectors' view from their side. */
 function sample(nodes: readonly SnapshotNode[]): SnapshotNode[] {
   return chooseReflectors(nodes, 3, new Map());
@@ -281,18 +271,21 @@ function sample(nodes: readonly SnapshotNode[]): SnapshotNode[] {
 
 /**
  * The nodes a reflector check is about, read live: a node that joined since the plan is a client
- * too (scenario 10), and a reflector that is gone or NotReady fails the step (scenario 11).
+ * too (scenario 10). Before the mesh is off, a reflector that is gone or NotReady fails the step
+ * (scenario 11: the mesh must stay on). After it, the check goes on without it: a deleted
+ * reflector is `gone` (every session with it counts as down: the run is degraded at best), a
+ * NotReady one is still observed (its BIRD may serve; its own report decides).
  */
 function reflectorScope(
   plan: MigrationPlan,
   reflectorNames: readonly string[],
-  leavingAreClients: boolean,
+  options: { readonly leavingAreClients: boolean; readonly afterMeshOff: boolean },
 ) {
   return Effect.gen(function* () {
     const nodes = yield* liveNodes;
-    const reflectors = reflectorNames.map((name) => nodes.find((n) => n.name === name));
-    const missing = reflectorNames.filter((_, i) => !reflectors[i]?.ready);
-    if (missing.length > 0) {
+    const live = reflectorNames.map((name) => nodes.find((n) => n.name === name));
+    const missing = reflectorNames.filter((_, i) => !live[i]?.ready);
+    if (missing.length > 0 && !options.afterMeshOff) {
       return yield* Effect.fail(
         new WorkflowError(
           "VerificationFailed",
@@ -300,48 +293,82 @@ function reflectorScope(
         ),
       );
     }
+    const gone = reflectorNames.filter((_, i) => live[i] === undefined);
+    const reflectors: CheckedNode[] = reflectorNames.map(
+      (name, i) =>
+        live[i] ??
+        plan.routeReflectors.find((rr) => rr.name === name) ?? { name, ipv4: null, ipv6: null },
+    );
     // reflectors that are still marked but leave the set are neither clients nor counted
-    const leaving = new Set(leavingAreClients ? [] : plan.previousReflectors);
+    const leaving = new Set(options.leavingAreClients ? [] : plan.previousReflectors);
     const clients = nodes.filter((n) => !reflectorNames.includes(n.name) && !leaving.has(n.name));
-    return { nodes, reflectors: reflectors as SnapshotNode[], clients };
+    return { reflectors, gone, clients };
   });
 }
 
+/**
+ * Every client Established to min(2, reflectors) reflectors and the reflectors with each other.
+ * `afterMeshOff` (the verification after the mesh switch, scenario 11): the reflectors are all
+ * the clients have, so the verdict's standing decides at once: a client with none fails the step
+ * (its traffic is being dropped: roll back, the mesh comes back); a degraded run (each client on
+ * at least one) is reported and waited out, never passed, until healthy or the deadline.
+ */
 function coverageCheck(
   context: StepContext,
   step: StepId,
   reflectorNames: readonly string[],
   options: {
     readonly leavingAreClients?: boolean;
+    readonly afterMeshOff?: boolean;
     readonly extra?: (observed: readonly string[]) => (o: BgpObservation) => Verdict;
   } = {},
 ) {
   return Effect.gen(function* () {
     const { plan } = context;
-    const { reflectors, clients } = yield* reflectorScope(
-      plan,
-      reflectorNames,
-      options.leavingAreClients === true,
-    );
+    const afterMeshOff = options.afterMeshOff === true;
+    const { reflectors, gone, clients } = yield* reflectorScope(plan, reflectorNames, {
+      leavingAreClients: options.leavingAreClients === true,
+      afterMeshOff,
+    });
     const sampled = sample(clients);
-    const observed = [...reflectors, ...sampled].map((n) => n.name);
+    const observed = [...reflectors.filter((rr) => !gone.includes(rr.name)), ...sampled].map(
+      (n) => n.name,
+    );
     const coverage = (o: BgpObservation) =>
       reflectorCoverage(o, {
         reflectors,
         clients,
         sampledClients: sampled,
         families: plan.families,
-        min: Math.min(2, reflectors.length),
+        // as many as planned: a reflector deleted since does not lower the bar
+        min: Math.min(2, reflectorNames.length),
+        gone,
       });
     const more = options.extra?.(observed);
+    const react = (verdict: Verdict) => {
+      if (!afterMeshOff || verdict.standing === "met" || verdict.standing === "waiting") {
+        return context.progress(step, verdict);
+      }
+      if (verdict.standing === "degraded") return context.degraded(step, verdict);
+      const lost = verdict.short
+        .filter((s) => s.role === "client" && s.established === 0)
+        .map((s) => `${s.node} (${s.family})`);
+      return Effect.fail(
+        new WorkflowError(
+          "VerificationFailed",
+          `with the mesh off, ${lost.slice(0, 8).join(", ")}${lost.length > 8 ? ", ..." : ""} ${lost.length === 1 ? "has" : "have"} no Established route reflector: its traffic is being dropped (${verdict.detail})`,
+          { runId: plan.id },
+        ),
+      );
+    };
     yield* observeUntil(
       {
         runId: plan.id,
         nodes: observed,
         timeoutMs: context.verifyTimeoutMs,
-        onProgress: (v) => context.progress(step, v),
+        onProgress: react,
       },
-      more === undefined ? coverage : (o) => both(more(o), coverage(o)),
+      more === undefined ? coverage : (o) => bothVerdicts(more(o), coverage(o)),
     );
   });
 }
@@ -438,6 +465,7 @@ export function stepProgram(id: StepId, context: StepContext): StepProgram {
     case "verify-mesh-off":
       return {
         apply: coverageCheck(context, id, reflectorNames, {
+          afterMeshOff: true,
           extra: (observed) => (o) => meshGone(o, observed),
         }),
       };

@@ -19,13 +19,37 @@ export interface CheckedNode {
   readonly ipv6: string | null;
 }
 
-/** Whether the wanted state is reached, and how far along it is. */
+/** A node short of the reflector sessions it should have, in one family. */
+export interface Shortfall {
+  readonly node: string;
+  /** `client`: a client short of reflectors; `reflector`: a reflector short of its fellows. */
+  readonly role: "client" | "reflector";
+  readonly family: "v4" | "v6";
+  /** Reflectors it is Established to (both sides agreeing where both report), and how many it needs. */
+  readonly established: number;
+  readonly wanted: number;
+  /** The reflectors it has no Established session with. */
+  readonly missing: readonly string[];
+}
+
+/**
+ * Where the observed nodes stand, judged only once every node that should report has: `met`
+ * (done); `degraded` (some node is short, but every client still has at least one Established
+ * reflector in every family in use); `lost` (a client has none in a family: with the mesh off,
+ * its traffic is being dropped). `waiting`: a report is still missing, or a mesh check is not done.
+ */
+export type Standing = "met" | "waiting" | "degraded" | "lost";
+
+/** Whether the wanted state is reached, how far along it is, and how bad what is missing is. */
 export interface Verdict {
   readonly done: boolean;
   readonly established: number;
   readonly wanted: number;
   /** What is still missing (or "ok"), for progress lines and failure messages. */
   readonly detail: string;
+  readonly standing: Standing;
+  /** Each node short of reflector sessions (reflector checks only; empty for the mesh checks). */
+  readonly short: readonly Shortfall[];
 }
 
 /** The sessions of a CalicoNodeStatus's `status.bgp`, both families. */
@@ -58,9 +82,11 @@ function establishedTo(
 }
 
 /**
- * Every client is Established to at least `min` reflectors, in every family in use: counted from
- * the reflectors' own reports (a reflector lists every client session), so the cost grows with
- * the reflector count, not the node count; sampled clients must agree from their side.
+ * Every client is Established to at least `min` reflectors, and every reflector to every other
+ * reflector, in every family in use. Counted from the reflectors' own reports (a reflector lists
+ * every client session and its sessions with the other reflectors), so the cost grows with the
+ * reflector count, not the node count; sampled clients must agree from their side. Reflectors in
+ * `gone` (deleted) report nothing: every session with them counts as down.
  */
 export function reflectorCoverage(
   observation: BgpObservation,
@@ -70,39 +96,144 @@ export function reflectorCoverage(
     readonly sampledClients: readonly CheckedNode[];
     readonly families: readonly ("v4" | "v6")[];
     readonly min: number;
+    readonly gone?: readonly string[];
   },
 ): Verdict {
+  const gone = new Set(input.gone ?? []);
   let established = 0;
   let wanted = 0;
-  const short: string[] = [];
+  const short: Shortfall[] = [];
   for (const family of input.families) {
-    const servedBy = input.reflectors.map((rr) =>
-      establishedTo(observation.get(rr.name), family, "NodePeer"),
-    );
-    const reflectorIps = new Set(
-      input.reflectors.map((rr) => addressOf(rr, family)).filter((ip) => ip !== null),
-    );
+    const reflectors = input.reflectors.filter((rr) => addressOf(rr, family) !== null);
+    const sessionsOf = (name: string) => establishedTo(observation.get(name), family, "NodePeer");
+    const served = new Map(reflectors.map((rr) => [rr.name, sessionsOf(rr.name)]));
+    // the reflectors other than `node` Established with it, from their reports and, when
+    // `node` reports too, from its own
+    const upWith = (node: CheckedNode, own: Set<string> | undefined) => {
+      const ip = addressOf(node, family);
+      return reflectors.filter(
+        (rr) =>
+          rr.name !== node.name &&
+          served.get(rr.name)?.has(ip as string) === true &&
+          (own === undefined || own.has(addressOf(rr, family) as string)),
+      );
+    };
+    const tally = (node: CheckedNode, role: Shortfall["role"], up: CheckedNode[], need: number) => {
+      wanted += need;
+      established += Math.min(up.length, need);
+      if (up.length >= need) return;
+      const missing = reflectors
+        .filter((rr) => rr.name !== node.name && !up.includes(rr))
+        .map((rr) => rr.name);
+      short.push({ node: node.name, role, family, established: up.length, wanted: need, missing });
+    };
     for (const client of input.clients) {
-      const ip = addressOf(client, family);
-      if (ip === null) continue;
-      wanted += input.min;
-      let count = servedBy.filter((set) => set.has(ip)).length;
-      if (input.sampledClients.some((c) => c.name === client.name)) {
-        const own = establishedTo(observation.get(client.name), family, "NodePeer");
-        count = Math.min(count, [...own].filter((peer) => reflectorIps.has(peer)).length);
-      }
-      established += Math.min(count, input.min);
-      if (count < input.min) short.push(`${client.name} (${family}: ${count}/${input.min})`);
+      if (addressOf(client, family) === null) continue;
+      const sampled = input.sampledClients.some((c) => c.name === client.name);
+      tally(
+        client,
+        "client",
+        upWith(client, sampled ? sessionsOf(client.name) : undefined),
+        input.min,
+      );
+    }
+    for (const rr of reflectors) {
+      if (gone.has(rr.name)) continue;
+      tally(rr, "reflector", upWith(rr, sessionsOf(rr.name)), reflectors.length - 1);
     }
   }
+  const reporters = [
+    ...input.reflectors.filter((rr) => !gone.has(rr.name)),
+    ...input.sampledClients,
+  ];
+  const unreported = reporters.filter((n) => !observation.has(n.name)).map((n) => n.name);
+  const clientsShort = short.filter((s) => s.role === "client");
+  const reflectorsShort = short.filter((s) => s.role === "reflector");
+  const standing: Standing =
+    short.length === 0
+      ? "met"
+      : unreported.length > 0
+        ? "waiting"
+        : clientsShort.some((s) => s.established === 0)
+          ? "lost"
+          : "degraded";
+  const listed = (items: readonly string[]) =>
+    `${items.slice(0, 8).join(", ")}${items.length > 8 ? ", ..." : ""}`;
+  const details = [
+    clientsShort.length > 0 &&
+      `${clientsShort.length} client(s) below ${input.min} Established reflectors: ${listed(clientsShort.map((s) => `${s.node} (${s.family}: ${s.established}/${s.wanted})`))}`,
+    reflectorsShort.length > 0 &&
+      `${reflectorsShort.length} reflector(s) not Established with every other reflector: ${listed(reflectorsShort.map((s) => `${s.node} (${s.family}: lacks ${s.missing.join(" ")})`))}`,
+    unreported.length > 0 && `no report yet from ${listed(unreported)}`,
+  ].filter((d) => d !== false);
   return {
     done: short.length === 0,
     established,
     wanted,
+    standing,
+    short,
     detail:
       short.length === 0
-        ? `every client Established to >= ${input.min} route reflectors`
-        : `${short.length} client(s) below ${input.min} Established reflectors: ${short.slice(0, 8).join(", ")}${short.length > 8 ? ", ..." : ""}`,
+        ? `every client Established to >= ${input.min} route reflectors, every reflector to the others`
+        : details.join("; "),
+  };
+}
+
+/** Nodes that lack the same reflectors (in one role and family), as events name them. */
+export interface LackingReflectors {
+  readonly role: Shortfall["role"];
+  readonly family: "v4" | "v6";
+  readonly missing: readonly string[];
+  /** The first nodes of the group (at most the limit), and how many there are. */
+  readonly nodes: readonly string[];
+  readonly count: number;
+}
+
+/**
+ * The nodes of `short` grouped by what they lack, at most `limit` names per group with the full
+ * count: an event names who lacks which reflector without growing with the node count (one
+ * reflector down leaves every client short of the same one).
+ */
+export function lackingReflectors(short: readonly Shortfall[], limit = 20): LackingReflectors[] {
+  const groups = new Map<string, LackingReflectors & { nodes: string[]; count: number }>();
+  for (const s of short) {
+    const key = `${s.role} ${s.family} ${s.missing.join(",")}`;
+    const group = groups.get(key) ?? {
+      role: s.role,
+      family: s.family,
+      missing: s.missing,
+      nodes: [],
+      count: 0,
+    };
+    if (group.nodes.length < limit) group.nodes.push(s.node);
+    group.count++;
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+const standingOrder: readonly Standing[] = ["met", "waiting", "degraded", "lost"];
+
+/**
+ * Two verdicts over the same observation as one: done when both are; the worse standing (a
+ * client that lost its reflectors outweighs everything, a degraded one outweighs a mesh check
+ * still waiting for BIRD to follow).
+ */
+export function bothVerdicts(a: Verdict, b: Verdict): Verdict {
+  return {
+    done: a.done && b.done,
+    established: a.established + b.established,
+    wanted: a.wanted + b.wanted,
+    standing:
+      standingOrder[
+        Math.max(standingOrder.indexOf(a.standing), standingOrder.indexOf(b.standing))
+      ] ?? "waiting",
+    short: [...a.short, ...b.short],
+    detail:
+      [a, b]
+        .filter((v) => !v.done)
+        .map((v) => v.detail)
+        .join("; ") || `${a.detail}; ${b.detail}`,
   };
 }
 
@@ -115,6 +246,8 @@ export function meshGone(observation: BgpObservation, observed: readonly string[
     done: left.length === 0,
     established: observed.length - left.length,
     wanted: observed.length,
+    standing: left.length === 0 ? "met" : "waiting",
+    short: [],
     detail:
       left.length === 0
         ? "no mesh session left"
@@ -154,6 +287,8 @@ export function meshComplete(
     done: short.length === 0,
     established,
     wanted,
+    standing: short.length === 0 ? "met" : "waiting",
+    short: [],
     detail:
       short.length === 0
         ? "every observed node has its full mesh Established"

@@ -88,6 +88,34 @@ describe("MigrationProgress", () => {
     );
   });
 
+  it("says a degraded run waits, and who lacks which reflectors", () => {
+    const { invocation: inv, text } = invocation("table", false);
+    const progress = new MigrationProgress(inv, undefined);
+    progress.event({
+      ...base,
+      seq: 9,
+      type: "degraded",
+      step: "verify-mesh-off",
+      detail: "2 client(s) below 2 Established reflectors",
+      established: 2,
+      wanted: 6,
+      lacking: [
+        {
+          role: "client",
+          family: "v4",
+          missing: ["node-5"],
+          nodes: ["node-1", "node-2"],
+          count: 3,
+        },
+        { role: "reflector", family: "v4", missing: ["node-5"], nodes: ["node-4"], count: 1 },
+      ],
+    });
+    progress.finish();
+    expect(text().replace(/^ *\d+\.\ds {2}/gm, "")).toBe(
+      "degraded, waiting (not finishing) until healthy: node-1, node-2 and 1 more lack node-5 (v4); node-4 lacks node-5 (v4)\n",
+    );
+  });
+
   it("redraws the step list in place on a terminal, with sessions Established x/y", () => {
     const { invocation: inv, text } = invocation("table", true);
     const progress = new MigrationProgress(inv, undefined);

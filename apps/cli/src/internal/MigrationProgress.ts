@@ -92,6 +92,16 @@ export class MigrationProgress {
         this.states.set(event.step, "compensated");
         line = `undone: ${event.step}`;
         break;
+      case "degraded":
+        this.detail = event.detail;
+        this.sessions = `DEGRADED: sessions Established ${event.established}/${event.wanted}`;
+        line = `degraded, waiting (not finishing) until healthy: ${event.lacking
+          .map(
+            (g) =>
+              `${g.nodes.join(", ")}${g.count > g.nodes.length ? ` and ${g.count - g.nodes.length} more` : ""} ${g.count === 1 ? "lacks" : "lack"} ${g.missing.join(", ")} (${g.family})`,
+          )
+          .join("; ")}`;
+        break;
       case "awaiting-approval":
         line = "waiting for approval before the mesh is disabled";
         break;

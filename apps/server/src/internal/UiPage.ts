@@ -8,7 +8,7 @@ export function uiPage(): string {
 <style>
 body{font:15px/1.45 system-ui,sans-serif;margin:1.5rem auto;max-width:64rem;padding:0 1rem;color:#222}
 #phase{font-weight:700;padding:.1rem .5rem;border-radius:4px;background:#eee}
-#phase.Succeeded{background:#c8f0c8}#phase.RolledBack,#phase.RollbackFailed{background:#f6c8c8}
+#phase.Succeeded{background:#c8f0c8}#phase.RolledBack,#phase.RollbackFailed{background:#f6c8c8}#phase.Degraded{background:#f6e0b0}
 ol{padding-left:1.3rem}li{margin:.2rem 0}.state{font-size:12px;margin-left:.5rem;padding:0 .3rem;border-radius:3px;background:#eee}
 .succeeded{background:#c8f0c8}.running{background:#fff1b8}.failed{background:#f6c8c8}.compensated,.compensating{background:#e0d8f8}
 #log{font:12px monospace;max-height:14rem;overflow:auto;background:#f6f6f6;padding:.4rem}
@@ -70,6 +70,7 @@ function apply(e) {
   if (e.type === "compensated" && step) step.state = "compensated";
   if (e.type === "step-progress" && e.wanted !== undefined) { state.established = e.established; state.wanted = e.wanted; }
   if (e.type === "awaiting-approval") state.phase = "AwaitingApproval";
+  if (e.type === "degraded") { state.phase = "Degraded"; state.established = e.established; state.wanted = e.wanted; }
   if (e.type === "succeeded") state.phase = "Succeeded";
   if (e.type === "rolled-back") state.phase = "RolledBack";
   if (e.type === "rollback-failed") state.phase = "RollbackFailed";

@@ -36,6 +36,7 @@ const RecordSchema = z
       "Applying",
       "Verifying",
       "AwaitingApproval",
+      "Degraded",
       "Succeeded",
       "RollingBack",
       "RolledBack",

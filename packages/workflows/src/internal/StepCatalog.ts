@@ -58,9 +58,10 @@ export const stepDefinitions: readonly StepDefinition[] = [
   },
   {
     id: "verify-sessions",
-    title: "wait until every client is Established to at least two reflectors, per address family",
-    why: "disabling the mesh before replacement sessions are up black-holes pod traffic (failure 1)",
-    risk: "times out when a reflector's BIRD is down or TCP/179 is blocked: the mesh stays on and the run rolls back",
+    title:
+      "wait until every client is Established to at least two reflectors, and every reflector to the others, per address family",
+    why: "disabling the mesh before replacement sessions are up black-holes pod traffic (failure 1); the reflectors' sessions with each other carry their own routes, read from their own reports (cost grows with the reflector count)",
+    risk: "times out when a reflector's BIRD is down or TCP/179 is blocked (also between two reflectors only): the mesh stays on and the run rolls back",
     undo: "nothing to undo (read-only); the temporary CalicoNodeStatus objects are deleted",
     // also when a half-done migration only has the mesh switch left: never switch unverified
     whenPlanned: (changed) => changed.has("mark-route-reflectors") || changed.has("disable-mesh"),
@@ -82,9 +83,10 @@ export const stepDefinitions: readonly StepDefinition[] = [
   },
   {
     id: "verify-mesh-off",
-    title: "wait until no node has a mesh session and clients still reach two reflectors",
-    why: "each node's actual peer list must follow the switch (failures 6, 7)",
-    risk: "times out if a node keeps its mesh sessions or loses its reflectors: the run rolls back",
+    title:
+      "wait until no node has a mesh session, clients still reach two reflectors and the reflectors each other",
+    why: "each node's actual peer list must follow the switch (failures 6, 7); with the mesh off the reflectors are all a client has, so this check also says how bad a shortfall is (scenario 11)",
+    risk: "a client with no Established reflector in a family fails the step at once (its traffic is being dropped) and the run rolls back, the mesh back on; a client on fewer reflectors than wanted (but at least one), a reflector short of another or deleted, makes the run Degraded: a `degraded` event names who lacks which reflector, and the run waits, never succeeding while degraded, until healthy (then it succeeds) or the deadline (then it rolls back); a node that keeps its mesh sessions times out: the run rolls back",
     undo: "nothing to undo (read-only)",
     whenPlanned: (changed) => changed.has("disable-mesh"),
   },

@@ -145,14 +145,15 @@ describe("the approval gate holds the mesh switch, and the switch is verified ag
       const trail = eventTrail(run.events);
       expect(trail.indexOf("approved")).toBeLessThan(trail.indexOf("step-started:disable-mesh"));
       // verify-sessions counted the three clients of the plan; the check right before the mesh
-      // switch counted the live set: four clients, two reflectors each
+      // switch counted the live set: four clients, two reflectors each (plus, both times, the
+      // three reflectors' six sessions with each other)
       expect(progressOf(run.events, "verify-sessions").at(-1)).toMatchObject({
-        established: 6,
-        wanted: 6,
+        established: 12,
+        wanted: 12,
       });
       expect(progressOf(run.events, "disable-mesh").at(-1)).toMatchObject({
-        established: 8,
-        wanted: 8,
+        established: 14,
+        wanted: 14,
       });
       expect(birdcBgp(joined).some((r) => r.name.startsWith("Mesh_"))).toBe(false);
       // the reflectors reported the joined node Established before the switch; its own BIRD can

@@ -1,0 +1,263 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import {
+  getMigration,
+  type MigrationEvent,
+  type MigrationRecord,
+  planMigration,
+  resumeMigration,
+  runMigration,
+  WorkflowError,
+} from "../../src/index.js";
+import {
+  birdcBgp,
+  fullMesh,
+  type MigrationLab,
+  startMigrationLab,
+  waitUntil,
+} from "../support/MigrationLab.js";
+import { eventTrail, meshConfigVersion, returnToMesh, stepStates } from "./support/RunProbe.js";
+
+// Scenario 11, second half: a reflector lost after the mesh switch. With the mesh off the
+// reflectors are all a client has, so the verification after the switch reports the run
+// Degraded (naming who lacks which reflector) and refuses to finish until every client is on two
+// reflectors and the reflectors on each other again; at its deadline it rolls back, the mesh
+// back on. The race is ordered by barriers: the run is stopped (RunSettings.stop) right after the
+// mesh switch is journalled, the fault is made, the run resumed, and the fault is lifted from the
+// run's own `degraded` event.
+
+type Degraded = Extract<MigrationEvent, { type: "degraded" }>;
+
+/** Each group of a degraded event as `role nodes lack missing (family)`, nodes sorted. */
+function lacking(event: Degraded): string[] {
+  return event.lacking.map(
+    (g) => `${g.role} ${[...g.nodes].sort().join(",")} lack ${g.missing.join(",")} (${g.family})`,
+  );
+}
+
+describe("11: a reflector lost after the mesh is off (real BIRD)", () => {
+  let env: MigrationLab;
+
+  beforeAll(async () => {
+    env = await startMigrationLab(`wf-rrloss-${process.pid % 1000}`, { nodes: 5, zones: 3 });
+  });
+
+  afterEach(async () => {
+    await returnToMesh(env.client);
+    await waitUntil("full mesh", 30_000, () => fullMesh(env.lab.status().nodes));
+  }, 90_000);
+
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  /** Runs a migration to `reflectors` and stops it right after the mesh switch; its run id. */
+  async function stoppedWithTheMeshOff(reflectors: readonly string[]): Promise<string> {
+    const plan = await planMigration(env.client, { to: "route-reflectors", rrNodes: reflectors });
+    const stop = new AbortController();
+    const error = await runMigration(env.client, plan, {
+      startedBy: "test",
+      verifyTimeoutMs: 30_000,
+      stop: stop.signal,
+      // the barrier: the run ends before its next step once the mesh switch is journalled
+      onEvent: (e) => {
+        if (e.type === "step-succeeded" && e.step === "disable-mesh") stop.abort();
+      },
+    }).then(
+      (record) => record,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WorkflowError);
+    expect((error as WorkflowError)._tag).toBe("Stopped");
+    const record = await getMigration(env.client, plan.id);
+    expect(stepStates(record)).toMatchObject({
+      "disable-mesh": "succeeded",
+      "verify-mesh-off": "pending",
+    });
+    expect((await env.client.bgpConfigurations.get("default")).spec.nodeToNodeMeshEnabled).toBe(
+      false,
+    );
+    return plan.id;
+  }
+
+  /** Resumes a run in the background, keeping its events. */
+  function resume(
+    id: string,
+    verifyTimeoutMs: number,
+    onEvent: (event: MigrationEvent) => void = () => {},
+  ) {
+    const events: MigrationEvent[] = [];
+    const outcome: Promise<MigrationRecord | WorkflowError> = resumeMigration(env.client, id, {
+      startedBy: "test",
+      verifyTimeoutMs,
+      onEvent: (e) => {
+        events.push(e);
+        onEvent(e);
+      },
+    }).catch((e: unknown) => {
+      if (e instanceof WorkflowError) return e;
+      throw e;
+    });
+    return { events, outcome };
+  }
+
+  /**
+   * Resumes the stopped run and lifts the fault (`heal`) once the run reported itself degraded
+   * and the journal was read back: the run cannot have succeeded before the fault was lifted.
+   */
+  async function degradedThenHealed(id: string, heal: () => Promise<void>) {
+    let whileDegraded: Promise<MigrationRecord> | undefined;
+    const resumed = resume(id, 60_000, (e) => {
+      if (e.type === "degraded" && whileDegraded === undefined) {
+        whileDegraded = getMigration(env.client, id).then(async (record) => {
+          await heal();
+          return record;
+        });
+      }
+    });
+    const outcome = await resumed.outcome;
+    const trail = eventTrail(resumed.events);
+    expect(outcome, `${String(outcome)} ${trail.join(" ")}`).not.toBeInstanceOf(WorkflowError);
+    expect((outcome as MigrationRecord).phase).toBe("Succeeded");
+    const record = await (whileDegraded as Promise<MigrationRecord>);
+    expect(record.phase).toBe("Degraded");
+    expect(stepStates(record)["verify-mesh-off"]).toBe("running");
+    // degraded, then the verification passed, then (only then) the run succeeded; nothing undone
+    const firstDegraded = trail.indexOf("degraded:verify-mesh-off");
+    expect(firstDegraded).toBeGreaterThanOrEqual(0);
+    expect(trail.lastIndexOf("degraded:verify-mesh-off")).toBeLessThan(
+      trail.indexOf("step-succeeded:verify-mesh-off"),
+    );
+    expect(trail.at(-1)).toBe("succeeded");
+    expect(trail.filter((t) => /^(step-failed|compensat|rolled)/.test(t))).toEqual([]);
+    expect((await env.client.bgpConfigurations.get("default")).spec.nodeToNodeMeshEnabled).toBe(
+      false,
+    );
+    return resumed.events.find((e): e is Degraded => e.type === "degraded") as Degraded;
+  }
+
+  test("a reflector's BIRD down: Degraded, naming who lacks it, never Succeeded; back up, the run succeeds with the mesh off", async () => {
+    const id = await stoppedWithTheMeshOff(["node-4", "node-5"]);
+    await env.lab.stopBird("node-5");
+    const degraded = await degradedThenHealed(id, () => env.lab.startBird("node-5"));
+    expect(degraded.step).toBe("verify-mesh-off");
+    expect(lacking(degraded)).toEqual([
+      "client node-1,node-2,node-3 lack node-5 (v4)",
+      "reflector node-4 lack node-5 (v4)",
+      "reflector node-5 lack node-4 (v4)",
+    ]);
+    expect(degraded.established).toBeLessThan(degraded.wanted);
+    // BIRD agrees on every client: no mesh, both reflectors Established
+    for (const node of env.lab
+      .status()
+      .nodes.filter((n) => !["node-4", "node-5"].includes(n.name))) {
+      await waitUntil(
+        `${node.name} on both reflectors, without the mesh`,
+        30_000,
+        () => {
+          const rows = birdcBgp(node);
+          return (
+            rows.length === 2 && rows.every((r) => r.name.startsWith("Node_") && r.established)
+          );
+        },
+        () => JSON.stringify(birdcBgp(node)),
+      );
+    }
+  }, 180_000);
+
+  test("a session between two of three reflectors down: clients are fine, the run is Degraded until it is back", async () => {
+    const id = await stoppedWithTheMeshOff(["node-3", "node-4", "node-5"]);
+    await env.lab.blockBgp("node-4", "node-5");
+    try {
+      const degraded = await degradedThenHealed(id, () => env.lab.unblockBgp("node-4", "node-5"));
+      // every client is on all three reflectors: only the reflector pair is named
+      expect(lacking(degraded)).toEqual([
+        "reflector node-4 lack node-5 (v4)",
+        "reflector node-5 lack node-4 (v4)",
+      ]);
+      expect(degraded.detail).toContain("node-4 (v4: lacks node-5)");
+    } finally {
+      await env.lab.unblockBgp("node-4", "node-5");
+    }
+  }, 180_000);
+
+  test("a client that loses both reflectors fails the verification at once (no deadline wait): rolled back, the mesh on again", async () => {
+    const id = await stoppedWithTheMeshOff(["node-4", "node-5"]);
+    const cut = ["node-4", "node-5"];
+    for (const rr of cut) await env.lab.blockBgp("node-1", rr);
+    let lifted: Promise<void> | undefined;
+    try {
+      // a deadline far beyond the test's own: the failure can only be the verdict's
+      const resumed = resume(id, 600_000, (e) => {
+        // the run gave up: lift the block so the restored mesh can form around node-1
+        if (e.type === "step-failed" && lifted === undefined) {
+          lifted = Promise.all(cut.map((rr) => env.lab.unblockBgp("node-1", rr))).then(() => {});
+        }
+      });
+      const failure = await resumed.outcome;
+      const trail = eventTrail(resumed.events);
+      expect(failure, trail.join(" ")).toBeInstanceOf(WorkflowError);
+      expect((failure as WorkflowError)._tag).toBe("RolledBack");
+      expect((failure as WorkflowError).message).toContain(
+        "with the mesh off, node-1 (v4) has no Established route reflector",
+      );
+      expect(trail).not.toContain("degraded:verify-mesh-off");
+      expect(trail).toContain("compensated:disable-mesh");
+      expect(trail.at(-1)).toBe("rolled-back");
+      expect(
+        (await env.client.bgpConfigurations.get("default")).spec.nodeToNodeMeshEnabled ?? true,
+      ).toBe(true);
+      await waitUntil("full mesh", 30_000, () => fullMesh(env.lab.status().nodes));
+    } finally {
+      await lifted;
+      for (const rr of cut) await env.lab.unblockBgp("node-1", rr);
+    }
+  }, 240_000);
+
+  test("a reflector deleted: Degraded until the deadline, then rolled back: the mesh is on again, clients fine", async () => {
+    const id = await stoppedWithTheMeshOff(["node-4", "node-5"]);
+    const meshOff = await meshConfigVersion(env.client);
+    await env.lab.removeNode("node-5");
+    try {
+      const resumed = resume(id, 30_000);
+      const failure = await resumed.outcome;
+      const trail = eventTrail(resumed.events);
+      expect(failure, trail.join(" ")).toBeInstanceOf(WorkflowError);
+      expect((failure as WorkflowError)._tag).toBe("RolledBack");
+      expect((failure as WorkflowError).message).toContain("below 2 Established reflectors");
+      const degraded = resumed.events.find((e): e is Degraded => e.type === "degraded");
+      expect(degraded, trail.join(" ")).toBeDefined();
+      // the deleted reflector reports nothing; everyone left lacks it
+      expect(lacking(degraded as Degraded)).toEqual([
+        "client node-1,node-2,node-3 lack node-5 (v4)",
+        "reflector node-4 lack node-5 (v4)",
+      ]);
+      expect(trail).not.toContain("succeeded");
+      expect(trail.indexOf("degraded:verify-mesh-off")).toBeLessThan(
+        trail.indexOf("step-failed:verify-mesh-off"),
+      );
+      // undone in reverse (the restored mesh's verification reports progress on the way)
+      const undoing = trail.slice(trail.indexOf("step-failed:verify-mesh-off"));
+      expect(undoing.filter((t) => !t.startsWith("step-progress"))).toEqual([
+        "step-failed:verify-mesh-off",
+        "compensating:disable-mesh",
+        "compensated:disable-mesh",
+        "compensating:mark-route-reflectors",
+        "compensated:mark-route-reflectors",
+        "compensating:create-peers",
+        "compensated:create-peers",
+        "rolled-back",
+      ]);
+      const record = await getMigration(env.client, id);
+      expect(record.phase).toBe("RolledBack");
+      expect(record.error?.tag).toBe("VerificationFailed");
+      const config = await env.client.bgpConfigurations.get("default");
+      expect(config.metadata.resourceVersion).not.toBe(meshOff);
+      expect(config.spec.nodeToNodeMeshEnabled ?? true).toBe(true);
+      // the rollback verified the full mesh on a sample; birdc agrees on every node left
+      await waitUntil("full mesh", 30_000, () => fullMesh(env.lab.status().nodes));
+    } finally {
+      // the same index comes back: node-5 in zone-b, a fresh Node without our marks
+      expect((await env.lab.addNode({ zone: "zone-b" })).name).toBe("node-5");
+    }
+  }, 180_000);
+});
