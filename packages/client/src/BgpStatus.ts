@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { CalicoNodeStatus, CalicoNodeStatusStatus } from "@calicokit/types";
-import { z } from "zod";
+import * as z from "zod";
 import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
 import {
   checkName,

@@ -7,7 +7,7 @@ import type {
   ClusterInformation,
   IpPool,
 } from "@calicokit/types";
-import { z } from "zod";
+import * as z from "zod";
 import { type ApiChoice, type ApiDetection, chooseApi } from "./ApiDetection.js";
 import {
   type BgpStatusOptions,

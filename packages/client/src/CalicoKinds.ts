@@ -15,7 +15,7 @@ import {
   type IpPool,
   IpPoolSchema,
 } from "@calicokit/types";
-import { z } from "zod";
+import * as z from "zod";
 import { CalicoClientError } from "./CalicoClientError.js";
 import type { CalicoObject, ResourceKind } from "./CalicoObject.js";
 

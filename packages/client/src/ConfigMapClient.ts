@@ -1,5 +1,5 @@
 import type { V1ConfigMap } from "@kubernetes/client-node";
-import { z } from "zod";
+import * as z from "zod";
 import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
 import { checkName, checkOptions, checkValue, optionsSchema } from "./internal/InputCheck.js";
 import { Transport } from "./internal/Transport.js";

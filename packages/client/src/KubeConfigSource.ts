@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import { z } from "zod";
+import * as z from "zod";
 import { CalicoClientError } from "./CalicoClientError.js";
 import { checkOptions, optionsSchema } from "./internal/InputCheck.js";
 

@@ -1,5 +1,5 @@
 import { type V1Lease, V1MicroTime } from "@kubernetes/client-node";
-import { z } from "zod";
+import * as z from "zod";
 import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
 import {
   checkOptions,

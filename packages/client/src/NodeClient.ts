@@ -12,7 +12,7 @@ import {
   SelectorSyntaxError,
 } from "@calicokit/types";
 import { PatchStrategy } from "@kubernetes/client-node";
-import { z } from "zod";
+import * as z from "zod";
 import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
 import { validated } from "./CalicoCodec.js";
 import { readAs } from "./CalicoKinds.js";

@@ -1,5 +1,5 @@
 import { PatchStrategy } from "@kubernetes/client-node";
-import { z } from "zod";
+import * as z from "zod";
 import { CalicoClientError, fromUnknown } from "./CalicoClientError.js";
 import { checkName, checkOptions, checkValue } from "./internal/InputCheck.js";
 import { Transport } from "./internal/Transport.js";

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { z } from "zod";
+import * as z from "zod";
 import { checkOptions, optionsSchema } from "./internal/InputCheck.js";
 
 /** Client-side request rate: `qps` tokens per second, at most `burst` saved up. */

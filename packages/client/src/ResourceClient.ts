@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ApiException, PatchStrategy } from "@kubernetes/client-node";
-import { z } from "zod";
+import * as z from "zod";
 import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
 import type { CalicoObject, ResourceKind, WireCodec } from "./CalicoObject.js";
 import {

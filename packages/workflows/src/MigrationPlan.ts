@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { describeIssue, MigrationRequestSchema } from "./MigrationRequest.js";
 import { WorkflowError } from "./WorkflowError.js";
 

@@ -1,5 +1,5 @@
 import { isRouteReflectorClusterId } from "@calicokit/types";
-import { z } from "zod";
+import * as z from "zod";
 import { WorkflowError } from "./WorkflowError.js";
 
 /**

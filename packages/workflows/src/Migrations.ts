@@ -1,6 +1,6 @@
 import { type AnyCalicoClientError, type CalicoClient, CalicoClientError } from "@calicokit/client";
 import { Cause, Effect, Exit } from "effect";
-import { z } from "zod";
+import * as z from "zod";
 import { CalicoApi } from "./CalicoApi.js";
 import {
   applyPlanEffect,

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CalicoClientError, type RequestTarget, type StatusCause } from "../CalicoClientError.js";
 
 /**
