@@ -1,25 +1,5 @@
-import * as z from "zod";
-import { modeObject, type ObjectMode } from "./internal/validation/SchemaParts.js";
-
-function objectMeta<M extends ObjectMode>(mode: M) {
-  return modeObject(mode, {
-    name: z.string().optional(),
-    generateName: z.string().optional(),
-    namespace: z.string().optional(),
-    uid: z.string().optional(),
-    resourceVersion: z.string().optional(),
-    generation: z.int().optional(),
-    creationTimestamp: z.string().nullable().optional(),
-    deletionTimestamp: z.string().nullable().optional(),
-    deletionGracePeriodSeconds: z.int().optional(),
-    labels: z.record(z.string(), z.string()).optional(),
-    annotations: z.record(z.string(), z.string()).optional(),
-    ownerReferences: z.array(z.looseObject({})).optional(),
-    finalizers: z.array(z.string()).optional(),
-    managedFields: z.array(z.looseObject({})).optional(),
-    selfLink: z.string().optional(),
-  });
-}
+import type * as z from "zod";
+import { objectMetaInputSchema, objectMetaSchema } from "./internal/schemas/ObjectMetaSchemas.js";
 
 /**
  * Kubernetes object metadata as read from the API server (unknown fields kept).
@@ -30,7 +10,7 @@ function objectMeta<M extends ObjectMode>(mode: M) {
  * meta.name; // "peer-a"
  * ```
  */
-export const ObjectMetaSchema = objectMeta("loose");
+export const ObjectMetaSchema = objectMetaSchema();
 
 /**
  * Kubernetes object metadata as a user writes it (unknown fields rejected).
@@ -40,7 +20,7 @@ export const ObjectMetaSchema = objectMeta("loose");
  * ObjectMetaInputSchema.safeParse({ name: "peer-a", lables: {} }).success; // false (typo)
  * ```
  */
-export const ObjectMetaInputSchema = objectMeta("strict");
+export const ObjectMetaInputSchema = objectMetaInputSchema();
 
 /** Kubernetes object metadata. */
 export type ObjectMeta = z.infer<typeof ObjectMetaSchema>;

@@ -69,66 +69,81 @@ export interface ValidateOptions {
   readonly previous?: unknown;
 }
 
+/** A kind's schema as validateResource parses with it. */
+interface Parser<T extends z.ZodType = z.ZodType> {
+  readonly schema: T;
+  /** Parse without zod's generated code (the kind's first document). */
+  readonly jitless: boolean;
+}
+
 interface KindValidator {
-  readonly schema: () => z.ZodType;
-  readonly schemaV1?: () => z.ZodType;
+  readonly schema: () => Parser;
+  readonly schemaV1?: () => Parser;
   /** A kind without a crd.projectcalico.org/v1 form. */
   readonly v3Only?: true;
   readonly rules: (findings: Findings, value: never, options: RuleOptions, v3: boolean) => void;
 }
 
-// Built and compiled once, on first use: zod generates a fast parser per schema, and building
-// and generating all of them up front would cost every process that validates one kind (the
-// CLI's cold start).
-const compiled = <T extends z.ZodType>(schema: () => T): (() => T) => {
-  let parser: T | undefined;
+// Each kind's schema is built on its first use, and zod's generated parser (z.compile) from its
+// second: generating code costs more than one plain parse, so the first document of a kind is
+// parsed without any (`jitless`, which also skips zod's per-object fast path) and a process that
+// validates a single document (the CLI's `validate -f`) generates none; a long-lived one has the
+// compiled parser from the second document on.
+const parserOf = <T extends z.ZodType>(schema: () => T): (() => Parser<T>) => {
+  let compiled: T | undefined;
+  let used = false;
   return () => {
-    parser ??= z.compile(schema());
-    return parser;
+    if (compiled !== undefined) return { schema: compiled, jitless: false };
+    if (!used) {
+      used = true;
+      return { schema: schema(), jitless: true };
+    }
+    compiled = z.compile(schema());
+    return { schema: compiled, jitless: false };
   };
 };
 
 const validators: Readonly<Record<string, KindValidator>> = {
   BGPPeer: {
-    schema: compiled(bgpPeerInputSchema),
+    schema: parserOf(bgpPeerInputSchema),
     rules: (findings, value: z.output<typeof BgpPeerInputSchema>, options) =>
       checkBgpPeer(findings, value.spec, options),
   },
   BGPConfiguration: {
-    schema: compiled(bgpConfigurationInputSchema),
+    schema: parserOf(bgpConfigurationInputSchema),
     rules: (findings, value: z.output<typeof BgpConfigurationInputSchema>, options) =>
       checkBgpConfiguration(findings, value.metadata.name ?? "", value.spec, options),
   },
   BGPFilter: {
-    schema: compiled(bgpFilterInputSchema),
+    schema: parserOf(bgpFilterInputSchema),
     rules: (findings, value: z.output<typeof BgpFilterInputSchema>) =>
       checkBgpFilter(findings, value.spec),
   },
   IPPool: {
-    schema: compiled(ipPoolInputSchema),
+    schema: parserOf(ipPoolInputSchema),
     rules: (findings, value: z.output<typeof IpPoolInputSchema>, options) =>
       checkIpPool(findings, value.spec, options),
   },
   BlockAffinity: {
-    schema: compiled(blockAffinityInputSchema),
-    schemaV1: compiled(blockAffinityV1InputSchema),
+    schema: parserOf(blockAffinityInputSchema),
+    schemaV1: parserOf(blockAffinityV1InputSchema),
     rules: (findings, value: z.output<typeof BlockAffinityInputSchema>, _options, v3) =>
       checkBlockAffinity(findings, value.spec.cidr, v3),
   },
   ClusterInformation: {
-    schema: compiled(clusterInformationInputSchema),
+    schema: parserOf(clusterInformationInputSchema),
     rules: (findings, value: z.output<typeof ClusterInformationInputSchema>) =>
       checkClusterInformation(findings, value.metadata.name ?? ""),
   },
   // Calico's Node (libcalico-go internalapi): stored on the core Node, so v3 only.
   Node: {
-    schema: compiled(calicoNodeInputSchema),
+    schema: parserOf(calicoNodeInputSchema),
     v3Only: true,
     rules: (findings, value: z.output<typeof CalicoNodeInputSchema>) =>
       checkCalicoNode(findings, value),
   },
   CalicoNodeStatus: {
-    schema: compiled(calicoNodeStatusInputSchema),
+    schema: parserOf(calicoNodeStatusInputSchema),
     rules: (findings, value: z.output<typeof CalicoNodeStatusInputSchema>) =>
       checkCalicoNodeStatus(findings, value),
   },
@@ -202,9 +217,9 @@ export function validateResource(obj: unknown, options?: ValidateOptions): Valid
       `kind ${kind as string} exists only as projectcalico.org/v3 (Calico keeps it on the Kubernetes Node); use apiVersion "projectcalico.org/v3"`,
     );
   }
-  const schema =
+  const { schema, jitless } =
     !v3 && validator.schemaV1 !== undefined ? validator.schemaV1() : validator.schema();
-  const parsed = schema.safeParse(obj, { reportInput: true });
+  const parsed = schema.safeParse(obj, { reportInput: true, jitless });
   if (!parsed.success) return { ok: false, issues: schemaIssues(schema, parsed.error.issues) };
 
   const value = parsed.data as { metadata: Parameters<typeof checkMetadata>[1] };

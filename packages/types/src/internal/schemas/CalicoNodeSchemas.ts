@@ -1,7 +1,7 @@
 import * as z from "zod";
-import { ObjectMetaInputSchema } from "../../ObjectMeta.js";
 import { asNumberField } from "../validation/SchemaParts.js";
 import { builtOnce } from "./BuiltOnce.js";
+import { objectMetaInputSchema } from "./ObjectMetaSchemas.js";
 
 /** Calico's Node as a user writes it (the public CalicoNodeInputSchema). */
 export const calicoNodeInputSchema = builtOnce(() => {
@@ -9,7 +9,7 @@ export const calicoNodeInputSchema = builtOnce(() => {
   return z.strictObject({
     apiVersion: z.literal("projectcalico.org/v3"),
     kind: z.literal("Node"),
-    metadata: ObjectMetaInputSchema,
+    metadata: objectMetaInputSchema(),
     spec: z
       .strictObject({
         bgp: z

@@ -1,5 +1,6 @@
 import * as z from "zod";
-import { ObjectMetaInputSchema, ObjectMetaSchema } from "../../ObjectMeta.js";
+import type { ObjectMetaInputSchema, ObjectMetaSchema } from "../../ObjectMeta.js";
+import { objectMetaInputSchema, objectMetaSchema } from "../schemas/ObjectMetaSchemas.js";
 import { calicoApiVersionSchema, modeObject, type ObjectMode } from "./SchemaParts.js";
 
 type MetaFor<M extends ObjectMode> = M extends "loose"
@@ -12,7 +13,7 @@ function resourceShape<M extends ObjectMode, K extends string, S extends z.ZodTy
   kind: K,
   spec: S,
 ) {
-  const metadata = (mode === "loose" ? ObjectMetaSchema : ObjectMetaInputSchema) as MetaFor<M>;
+  const metadata = (mode === "loose" ? objectMetaSchema() : objectMetaInputSchema()) as MetaFor<M>;
   return { apiVersion: calicoApiVersionSchema, kind: z.literal(kind), metadata, spec } as const;
 }
 
