@@ -144,11 +144,20 @@ async function addNodes(from: number, to: number): Promise<void> {
   );
 }
 
-/** Plans in a fresh Node process, as the CLI would: wall time, and that process's peak RSS. */
-async function planInChildProcess(): Promise<{ ms: number; maxRssMB: number; heapMB: number }> {
+/**
+ * Plans in a fresh Node process, as the CLI would: wall time, that process's peak RSS, and its
+ * peak once the packages are imported (what loading costs before any node is read).
+ */
+async function planInChildProcess(): Promise<{
+  ms: number;
+  maxRssMB: number;
+  importedMaxRssMB: number;
+  heapMB: number;
+}> {
   const program = `
     import { CalicoClient } from "@calicokit/client";
     import { planMigration } from "@calicokit/workflows";
+    const importedMaxRssMB = process.resourceUsage().maxRSS / 1024;
     const client = await CalicoClient.connect({ kubeconfigPath: process.argv[1] });
     const started = performance.now();
     const plan = await planMigration(client, ${JSON.stringify(toReflectors)});
@@ -157,6 +166,7 @@ async function planInChildProcess(): Promise<{ ms: number; maxRssMB: number; hea
     if (plan.routeReflectors.length !== 3) throw new Error("no plan");
     console.log(JSON.stringify({
       ms,
+      importedMaxRssMB,
       maxRssMB: process.resourceUsage().maxRSS / 1024,
       heapMB: process.memoryUsage().heapUsed / 1024 / 1024,
     }));`;
@@ -245,6 +255,7 @@ test(`mesh -> 3 route reflectors -> mesh at ${sizes.join(", ")} nodes`, {
     planRows.push({
       nodes,
       "plan ms": Math.round(child.ms),
+      "peak RSS after import MB": Math.round(child.importedMaxRssMB),
       "process peak RSS MB": Math.round(child.maxRssMB),
       "heap after plan MB": Math.round(child.heapMB),
     });
