@@ -184,8 +184,10 @@ const markNode = (name: string, marks: NodeMarks) =>
   });
 
 /**
- * All of a step's node changes at once: reflectors are marked in one burst. Undoing skips a node
- * deleted since (scenario 11): nothing of it is left to restore, and the rollback must go on.
+ * All of a step's node changes at once: reflectors are marked in one burst, so calico-node
+ * configures each of their new sessions once (a reflector marked before another renders it as an
+ * `rr client`, then restarts that session when the other's cluster ID arrives). Undoing skips a
+ * node deleted since (scenario 11): nothing of it is left to restore, and the rollback must go on.
  */
 const markNodes = (changes: readonly PlannedChange[], to: "after" | "before") =>
   Effect.forEach(

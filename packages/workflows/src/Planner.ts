@@ -479,7 +479,7 @@ function planToReflectors(
     "mark-route-reflectors",
     reflectors,
     clusterId,
-    "becomes a route reflector; all reflectors are marked in one burst, which measured the shortest gaps",
+    "becomes a route reflector; all reflectors are marked in one burst, so each of their new sessions is configured once",
   );
   builder.setMesh(
     "disable-mesh",

@@ -52,8 +52,8 @@ export const stepDefinitions: readonly StepDefinition[] = [
   {
     id: "mark-route-reflectors",
     title: "label the route reflectors and set their cluster ID, all in one burst",
-    why: "a cluster ID takes the node out of the mesh at once; marking every reflector together measured the shortest gaps",
-    risk: "each reflector's own routes drop for about BIRD's connect delay (1-3 s): pods on it feel it",
+    why: "a cluster ID takes the node out of the mesh at once; with the BGPPeers already in place and every reflector marked together, each new session (client-reflector and reflector-reflector) is configured once, in one reload, and no reflector is ever without peers (marked 1.5 s apart, the earlier reflectors restarted their sessions to the later ones)",
+    risk: "every new session needs BIRD's connect delay (1-2 s) to form, so each reflector's own routes drop meanwhile: pods on it feel it; when both ends of a session connect at the same moment (a BGP connection collision) every retry adds 2 s, tens of seconds on a loaded machine",
     undo: "restore each node's previous label and cluster-ID annotation (journalled)",
   },
   {
