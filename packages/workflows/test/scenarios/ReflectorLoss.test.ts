@@ -4,7 +4,6 @@ import {
   type MigrationEvent,
   type MigrationRecord,
   planMigration,
-  resumeMigration,
   runMigration,
   WorkflowError,
 } from "../../src/index.js";
@@ -15,7 +14,13 @@ import {
   startMigrationLab,
   waitUntil,
 } from "../support/MigrationLab.js";
-import { eventTrail, meshConfigVersion, returnToMesh, stepStates } from "./support/RunProbe.js";
+import {
+  eventTrail,
+  meshConfigVersion,
+  returnToMesh,
+  startResume,
+  stepStates,
+} from "./support/RunProbe.js";
 
 // Scenario 11, second half: a reflector lost after the mesh switch. With the mesh off the
 // reflectors are all a client has, so the verification after the switch reports the run
@@ -80,25 +85,11 @@ describe("11: a reflector lost after the mesh is off (real BIRD)", () => {
   }
 
   /** Resumes a run in the background, keeping its events. */
-  function resume(
+  const resume = (
     id: string,
     verifyTimeoutMs: number,
     onEvent: (event: MigrationEvent) => void = () => {},
-  ) {
-    const events: MigrationEvent[] = [];
-    const outcome: Promise<MigrationRecord | WorkflowError> = resumeMigration(env.client, id, {
-      startedBy: "test",
-      verifyTimeoutMs,
-      onEvent: (e) => {
-        events.push(e);
-        onEvent(e);
-      },
-    }).catch((e: unknown) => {
-      if (e instanceof WorkflowError) return e;
-      throw e;
-    });
-    return { events, outcome };
-  }
+  ) => startResume(env.client, id, { startedBy: "test", verifyTimeoutMs, onEvent });
 
   /**
    * Resumes the stopped run and lifts the fault (`heal`) once the run reported itself degraded

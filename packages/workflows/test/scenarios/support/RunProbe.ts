@@ -5,6 +5,7 @@ import {
   type MigrationRecord,
   planMigration,
   type RunOptions,
+  resumeMigration,
   runMigration,
   type StepId,
   type StepState,
@@ -28,21 +29,34 @@ export interface RunProbe {
 export function startRun(
   client: CalicoClient,
   plan: MigrationPlan,
-  options: Omit<RunOptions, "onEvent"> & { readonly onEvent?: (event: MigrationEvent) => void },
+  options: ProbeOptions,
+): RunProbe {
+  return probe((onEvent) => runMigration(client, plan, { ...options, onEvent }), options.onEvent);
+}
+
+/** Starts `resumeMigration` of run `id` without waiting for it; `onEvent` as for `startRun`. */
+export function startResume(client: CalicoClient, id: string, options: ProbeOptions): RunProbe {
+  return probe((onEvent) => resumeMigration(client, id, { ...options, onEvent }), options.onEvent);
+}
+
+type ProbeOptions = Omit<RunOptions, "onEvent"> & {
+  readonly onEvent?: (event: MigrationEvent) => void;
+};
+
+function probe(
+  start: (onEvent: (event: MigrationEvent) => void) => Promise<MigrationRecord>,
+  onEvent: ((event: MigrationEvent) => void) | undefined,
 ): RunProbe {
   const events: MigrationEvent[] = [];
   const waiters: { match: (e: MigrationEvent) => boolean; resolve: (e: MigrationEvent) => void }[] =
     [];
-  const outcome = runMigration(client, plan, {
-    ...options,
-    onEvent: (event) => {
-      events.push(event);
-      options.onEvent?.(event);
-      for (const waiter of waiters.filter((w) => w.match(event))) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(event);
-      }
-    },
+  const outcome = start((event) => {
+    events.push(event);
+    onEvent?.(event);
+    for (const waiter of waiters.filter((w) => w.match(event))) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(event);
+    }
   }).catch((error: unknown) => {
     if (error instanceof WorkflowError) return error;
     throw error;
