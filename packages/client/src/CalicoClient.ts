@@ -46,6 +46,7 @@ import {
 } from "./RateLimiter.js";
 import { ResourceClient } from "./ResourceClient.js";
 import { type RetryOptions, retryOptionsSchema, withRetries } from "./RetryPolicy.js";
+import { SecretAccess } from "./SecretAccess.js";
 
 /** Everything `CalicoClient.connect` accepts. */
 export interface CalicoClientOptions extends KubeConfigSource {
@@ -109,6 +110,8 @@ export class CalicoClient {
   readonly pods: PodClient;
   /** Cordon and evict: the opt-in drain of route reflectors before they are marked. */
   readonly drain: NodeDrain;
+  /** Whether a Secret exists (metadata only) and who may read it: the BGP password preflight. */
+  readonly secretAccess: SecretAccess;
 
   private constructor(
     private readonly transport: Transport,
@@ -148,6 +151,7 @@ export class CalicoClient {
     this.leases = new LeaseClient(transport, retry);
     this.pods = new PodClient(transport, retry);
     this.drain = new NodeDrain(transport, retry);
+    this.secretAccess = new SecretAccess(transport, retry);
   }
 
   /**

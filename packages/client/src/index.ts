@@ -80,3 +80,4 @@ export {
   type RetryOptions,
   withRetries,
 } from "./RetryPolicy.js";
+export { type AccessAnswer, SecretAccess, type ServiceAccountRef } from "./SecretAccess.js";

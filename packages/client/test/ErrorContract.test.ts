@@ -122,6 +122,11 @@ function publicCalls(f: Fixture): Record<string, Call> {
     },
     "drain.cordon": (c, signal) => c.drain.cordon(f.node, true, { signal }),
     "drain.evict": (c, signal) => c.drain.evict("default", unique("no-such-pod"), { signal }),
+    "secretAccess.exists": (c, signal) => c.secretAccess.exists("default", "no-such", { signal }),
+    "secretAccess.review": (c, signal) =>
+      c.secretAccess.review({ namespace: "default", name: "sa" }, "default", "s", ["get"], {
+        signal,
+      }),
     bgpStatus: (c, signal) => c.bgpStatus([f.node, "no-such-node"], { timeoutMs: 1_000, signal }),
     sweepBgpStatus: (c, signal) => c.sweepBgpStatus({ olderThanMs: 3_600_000, signal }),
   };
@@ -198,6 +203,13 @@ function badCalls(f: Fixture): Record<string, (client: CalicoClient) => Promise<
     "drain.cordon with an unknown option": (c) => c.drain.cordon(f.node, true, bogus),
     "drain.evict without a namespace": (c) => c.drain.evict(undefined as never, "web-1"),
     "drain.evict with an unknown option": (c) => c.drain.evict("default", "web-1", bogus),
+    "secretAccess.exists without a namespace": (c) => c.secretAccess.exists("", "s"),
+    "secretAccess.exists with an unknown option": (c) =>
+      c.secretAccess.exists("default", "s", bogus),
+    "secretAccess.review without verbs": (c) =>
+      c.secretAccess.review({ namespace: "default", name: "sa" }, "default", "s", []),
+    "secretAccess.review with a bad subject": (c) =>
+      c.secretAccess.review({ namespace: "default" } as never, "default", "s", ["get"]),
     "bgpStatus of a name list that is a string": (c) => c.bgpStatus("node-1" as never),
     "bgpStatus of an empty name": (c) => c.bgpStatus([""]),
     "bgpStatus with an unknown option": (c) => c.bgpStatus([f.node], { timeout: 5 } as never),

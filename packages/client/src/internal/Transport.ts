@@ -3,6 +3,7 @@ import * as https from "node:https";
 import {
   ApiException,
   ApisApi,
+  AuthorizationV1Api,
   type Configuration,
   CoordinationV1Api,
   CoreV1Api,
@@ -40,6 +41,7 @@ export class Transport {
   readonly core: CoreV1Api;
   readonly coordination: CoordinationV1Api;
   readonly apis: ApisApi;
+  readonly authorization: AuthorizationV1Api;
   private agent: http.Agent | undefined;
 
   constructor(
@@ -63,6 +65,7 @@ export class Transport {
     this.core = new CoreV1Api(configuration);
     this.coordination = new CoordinationV1Api(configuration);
     this.apis = new ApisApi(configuration);
+    this.authorization = new AuthorizationV1Api(configuration);
   }
 
   /** Options for one generated-API call: its AbortSignal and, for patches, the content type. */
@@ -128,7 +131,7 @@ export class Transport {
    * read and thrown as client-node's `ApiException`, like the generated APIs do.
    */
   async stream(path: string, signal: AbortSignal | undefined): Promise<http.IncomingMessage> {
-    const res = await this.get(path, {}, signal, undefined);
+    const res = await this.get(path, {}, signal, undefined, "application/json");
     if (res.statusCode === 200) return res;
     throw new ApiException(
       res.statusCode ?? 0,
@@ -142,14 +145,16 @@ export class Transport {
    * A GET whose JSON answer is parsed once into plain objects, for reads whose size grows with
    * the cluster (Nodes, Pods): the generated APIs build model classes from the parsed JSON, a
    * second full copy the callers then convert back. Another status than 200 is thrown as
-   * `ApiException`, like the generated APIs do.
+   * `ApiException`, like the generated APIs do. `accept` asks for another representation (e.g.
+   * metadata only).
    */
   async getJson(
     path: string,
     query: Readonly<Record<string, string | number | undefined>>,
     signal: AbortSignal | undefined,
+    accept = "application/json",
   ): Promise<unknown> {
-    const res = await this.get(path, query, signal, this.options.requestTimeoutMs);
+    const res = await this.get(path, query, signal, this.options.requestTimeoutMs, accept);
     const text = await readText(res);
     if (res.statusCode === 200) return JSON.parse(text);
     throw new ApiException(res.statusCode ?? 0, `get ${path}`, text, flatHeaders(res.headers));
@@ -160,12 +165,13 @@ export class Transport {
     query: Readonly<Record<string, string | number | undefined>>,
     signal: AbortSignal | undefined,
     timeoutMs: number | undefined,
+    accept: string,
   ): Promise<http.IncomingMessage> {
     const ctx = new ServerConfiguration(this.server, {}).makeRequestContext(path, "GET");
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined) ctx.setQueryParam(key, String(value));
     }
-    ctx.setHeaderParam("Accept", "application/json");
+    ctx.setHeaderParam("Accept", accept);
     await this.authenticate(ctx);
     return this.open({
       method: "GET",
