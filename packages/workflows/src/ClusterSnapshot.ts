@@ -1,8 +1,14 @@
-import type { AnyCalicoClientError, NodeView, PodPlacement } from "@calicokit/client";
+import type {
+  AccessAnswer,
+  AnyCalicoClientError,
+  ApiGroup,
+  NodeView,
+  PodPlacement,
+} from "@calicokit/client";
 import { type BgpConfiguration, type BgpPeer, calicoNodeAnnotations } from "@calicokit/types";
 import { Effect } from "effect";
 import { CalicoApi } from "./CalicoApi.js";
-import { migrationDefaults } from "./MigrationRequest.js";
+import { type MigrationRequest, migrationDefaults } from "./MigrationRequest.js";
 
 /** What the planner needs of one Node. */
 export interface SnapshotNode {
@@ -33,6 +39,64 @@ export interface ClusterSnapshot {
   readonly peers: readonly BgpPeer[];
   readonly pods: readonly PodPlacement[];
   readonly reflectorLabelKey: string;
+  /** The Calico API group the client reads and writes. */
+  readonly calicoApi: ApiGroup["apiVersion"];
+  /** ClusterInformation `default`'s calicoVersion; null when unknown. */
+  readonly calicoVersion: string | null;
+  /** Every Secret a BGP password in the cluster refers to, as calico-node would read it. */
+  readonly passwordSecrets: readonly PasswordSecretCheck[];
+}
+
+/** A BGP password's Secret reference and who uses it. */
+export interface PasswordSecretRef {
+  readonly name: string;
+  readonly key: string;
+  /** e.g. `BGPConfiguration default spec.nodeMeshPassword`, `BGPPeer rr-to-rr-peer spec.password`. */
+  readonly usedBy: string;
+}
+
+/** What the preflight found out about one password Secret, without reading its contents. */
+export interface PasswordSecretCheck extends PasswordSecretRef {
+  /** calico-node's namespace, where the Secret has to be. */
+  readonly namespace: string;
+  /** null: the migration's identity may not read the Secret's metadata, so existence is unknown. */
+  readonly exists: boolean | null;
+  /** calico-node's ServiceAccount, and what a SubjectAccessReview answered for each verb. */
+  readonly serviceAccount: string;
+  readonly calicoNodeMay: readonly AccessAnswer[];
+}
+
+/**
+ * The verbs calico-node uses on a password Secret: it watches each one by name (list + watch);
+ * Calico's documented Role for BGP passwords grants these three.
+ */
+export const secretReaderVerbs = ["get", "list", "watch"] as const;
+
+/** The Secrets BGP passwords refer to: the mesh password of `default`, and each BGPPeer's. */
+export function passwordSecretRefs(
+  config: BgpConfiguration | null,
+  peers: readonly BgpPeer[],
+): PasswordSecretRef[] {
+  const refs: PasswordSecretRef[] = [];
+  const mesh = config?.spec.nodeMeshPassword?.secretKeyRef;
+  if (mesh !== undefined) {
+    refs.push({
+      name: mesh.name ?? "",
+      key: mesh.key,
+      usedBy: "BGPConfiguration default spec.nodeMeshPassword",
+    });
+  }
+  for (const peer of peers) {
+    const ref = peer.spec.password?.secretKeyRef;
+    if (ref !== undefined) {
+      refs.push({
+        name: ref.name ?? "",
+        key: ref.key,
+        usedBy: `BGPPeer ${peer.metadata.name} spec.password`,
+      });
+    }
+  }
+  return refs;
 }
 
 const zoneLabel = "topology.kubernetes.io/zone";
@@ -66,9 +130,16 @@ function withoutPrefix(address: string | undefined): string | null {
   return address ? (address.split("/")[0] ?? null) : null;
 }
 
-/** Reads Nodes, BGPConfiguration `default`, BGPPeers and Pods. */
-export const readClusterSnapshot: Effect.Effect<ClusterSnapshot, AnyCalicoClientError, CalicoApi> =
-  Effect.gen(function* () {
+/**
+ * Reads Nodes, BGPConfiguration `default`, BGPPeers and Pods, and for each BGP password Secret
+ * whether it exists in calico-node's namespace (metadata only) and whether calico-node's
+ * ServiceAccount may read it (SubjectAccessReview); the API group and Calico version come from
+ * the client's connection.
+ */
+export function readClusterSnapshot(
+  request: MigrationRequest,
+): Effect.Effect<ClusterSnapshot, AnyCalicoClientError, CalicoApi> {
+  return Effect.gen(function* () {
     const api = yield* CalicoApi;
     const { client } = api;
     const reflectorLabelKey = migrationDefaults.reflectorLabel.key;
@@ -93,11 +164,54 @@ export const readClusterSnapshot: Effect.Effect<ClusterSnapshot, AnyCalicoClient
       ],
       { concurrency: "unbounded" },
     );
+    const namespace = request.calicoNodeNamespace ?? migrationDefaults.calicoNode.namespace;
+    const serviceAccount =
+      request.calicoNodeServiceAccount ?? migrationDefaults.calicoNode.serviceAccount;
+    const passwordSecrets = yield* Effect.forEach(
+      passwordSecretRefs(bgpConfiguration, peers),
+      (ref) =>
+        // a reference without a Secret name (the CRD default "") names nothing to check
+        (ref.name === ""
+          ? Effect.succeed<[boolean | null, AccessAnswer[]]>([false, []])
+          : Effect.all(
+              [
+                api
+                  .call((signal) => client.secretAccess.exists(namespace, ref.name, { signal }))
+                  .pipe(Effect.catchTag("Forbidden", () => Effect.succeed(null))),
+                api.call((signal) =>
+                  client.secretAccess.review(
+                    { namespace, name: serviceAccount },
+                    namespace,
+                    ref.name,
+                    secretReaderVerbs,
+                    { signal },
+                  ),
+                ),
+              ],
+              { concurrency: "unbounded" },
+            )
+        ).pipe(
+          Effect.map(
+            ([exists, calicoNodeMay]): PasswordSecretCheck => ({
+              ...ref,
+              namespace,
+              exists,
+              serviceAccount,
+              calicoNodeMay,
+            }),
+          ),
+        ),
+      { concurrency: 4 },
+    );
     return {
       nodes: [...nodes].sort((a, b) => a.name.localeCompare(b.name)),
       bgpConfiguration,
       peers,
       pods,
       reflectorLabelKey,
+      calicoApi: client.facts.api.apiVersion,
+      calicoVersion: client.facts.calicoVersion ?? null,
+      passwordSecrets,
     };
   });
+}

@@ -77,7 +77,7 @@ export function planMigrationEffect(
       try: () => parseMigrationRequest(input),
       catch: (e) => e as WorkflowError,
     });
-    const snapshot = yield* readClusterSnapshot;
+    const snapshot = yield* readClusterSnapshot(request);
     const now = new Date();
     return yield* Effect.try({
       try: () => planFromSnapshot(snapshot, request, { id: newRunId(now), now }),
@@ -469,7 +469,7 @@ export function applyPlanEffect(
  */
 function ensureCurrent(plan: MigrationPlan): Effect.Effect<void, Failure, CalicoApi> {
   return Effect.gen(function* () {
-    const snapshot = yield* readClusterSnapshot;
+    const snapshot = yield* readClusterSnapshot(plan.request);
     const drift = planDrift(snapshot, plan);
     if (drift.length > 0) {
       return yield* Effect.fail(

@@ -37,6 +37,24 @@ export const MigrationRequestSchema = z.strictObject({
    * no pod feels the short gap a node sees when it becomes a reflector.
    */
   drainReflectors: z.boolean().optional(),
+  /**
+   * calico-node's namespace: where it reads BGP password Secrets from and where its
+   * ServiceAccount lives. Default `kube-system` (manifest installs, and calico-node's own default);
+   * operator installs run it in `calico-system`.
+   */
+  calicoNodeNamespace: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+      message: "a Kubernetes namespace name (lower-case letters, digits and '-')",
+    })
+    .optional(),
+  /** calico-node's ServiceAccount, whose right to read BGP password Secrets is checked. Default `calico-node`. */
+  calicoNodeServiceAccount: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, {
+      message: "a ServiceAccount name (lower-case letters, digits, '-' and '.')",
+    })
+    .optional(),
 });
 export type MigrationRequest = z.infer<typeof MigrationRequestSchema>;
 
@@ -51,6 +69,7 @@ export const migrationDefaults = {
   clientPeerName: "node-peer-to-rr",
   reflectorPeerName: "rr-to-rr-peer",
   namespace: "kube-system",
+  calicoNode: { namespace: "kube-system", serviceAccount: "calico-node" },
 } as const;
 
 /** Labels on everything calicokit creates: how it recognises its own objects (R11, failure 14). */

@@ -1,6 +1,6 @@
 import type { BgpPeer } from "@calicokit/types";
 import { describe, expect, test } from "vitest";
-import type { ClusterSnapshot, SnapshotNode } from "./ClusterSnapshot.js";
+import type { ClusterSnapshot, PasswordSecretCheck, SnapshotNode } from "./ClusterSnapshot.js";
 import type { MigrationRequest } from "./MigrationRequest.js";
 import { classifyTopology, planDrift, planFromSnapshot, reflectorPeers } from "./Planner.js";
 import { WorkflowError } from "./WorkflowError.js";
@@ -29,6 +29,9 @@ function cluster(nodes: SnapshotNode[], extra: Partial<ClusterSnapshot> = {}): C
     peers: [],
     pods: [],
     reflectorLabelKey: "route-reflector",
+    calicoApi: "projectcalico.org/v3",
+    calicoVersion: "v3.32.1",
+    passwordSecrets: [],
     ...extra,
   };
 }
@@ -305,5 +308,121 @@ describe("planFromSnapshot", () => {
       nodes: snapshot.nodes.map((n) => (n.name === "node-1" ? { ...n, clusterId: "1.2.3.4" } : n)),
     };
     expect(planDrift(moved, plan).join("\n")).toContain("Node node-1");
+  });
+});
+
+describe("preflight: Calico version and API group (failures 15, 16)", () => {
+  const request: MigrationRequest = { to: "route-reflectors", rrCount: 2 };
+
+  test("another major or a minor older than v3.30 is refused; an unknown version warns", () => {
+    expect(refusal(cluster(sixNodes(), { calicoVersion: "v2.6.0" }), request)).toContain(
+      "Calico v2.6.0 (ClusterInformation default): calicokit models Calico v3",
+    );
+    expect(refusal(cluster(sixNodes(), { calicoVersion: "v3.29.4" }), request)).toContain(
+      "older than v3.30",
+    );
+    expect(
+      planFromSnapshot(cluster(sixNodes(), { calicoVersion: "v3.30.0" }), request, context)
+        .warnings,
+    ).toEqual([]);
+    const unknown = planFromSnapshot(
+      cluster(sixNodes(), { calicoVersion: null }),
+      request,
+      context,
+    );
+    expect(unknown.warnings.join("\n")).toContain("the Calico version is unknown");
+    const odd = planFromSnapshot(
+      cluster(sixNodes(), { calicoVersion: "master" }),
+      request,
+      context,
+    );
+    expect(odd.warnings.join("\n")).toContain("master (ClusterInformation default) is not vX.Y.Z");
+  });
+
+  test("with only crd.projectcalico.org/v1 the plan says how it writes", () => {
+    const plan = planFromSnapshot(
+      cluster(sixNodes(), { calicoApi: "crd.projectcalico.org/v1" }),
+      request,
+      context,
+    );
+    expect(plan.warnings.join("\n")).toContain("only crd.projectcalico.org/v1 is served");
+  });
+});
+
+describe("preflight: BGP password Secrets (failure 9)", () => {
+  const secret = (over: Partial<PasswordSecretCheck> = {}): PasswordSecretCheck => ({
+    name: "bgp-passwords",
+    key: "peers",
+    usedBy: "BGPPeer node-peer-to-rr spec.password",
+    namespace: "kube-system",
+    exists: true,
+    serviceAccount: "calico-node",
+    calicoNodeMay: ["get", "list", "watch"].map((verb) => ({ verb, allowed: true, reason: "" })),
+    ...over,
+  });
+  const withPeerPassword = (check: PasswordSecretCheck) => {
+    const snapshot = migrated([1, 2, 3]);
+    return {
+      ...snapshot,
+      peers: snapshot.peers.map((p) => ({
+        ...p,
+        spec: { ...p.spec, password: { secretKeyRef: { name: check.name, key: check.key } } },
+      })),
+      passwordSecrets: [check],
+    };
+  };
+  const change: MigrationRequest = { to: "reflector-set", rrNodes: ["node-1", "node-2", "node-4"] };
+
+  test("a readable Secret of calicokit's peers passes", () => {
+    expect(planFromSnapshot(withPeerPassword(secret()), change, context).nothingToDo).toBe(false);
+  });
+
+  test("calico-node's ServiceAccount without a Role is refused with the Role to add", () => {
+    const denied = secret({
+      calicoNodeMay: ["get", "list", "watch"].map((verb) => ({
+        verb,
+        allowed: verb === "get",
+        reason: "",
+      })),
+    });
+    const reasons = refusal(withPeerPassword(denied), change);
+    expect(reasons).toContain(
+      "refers to Secret kube-system/bgp-passwords key peers, which ServiceAccount kube-system:calico-node (calico-node) may not list/watch",
+    );
+    expect(reasons).toContain("kubectl -n kube-system create role bgp-secret-access");
+    expect(reasons).toContain("--serviceaccount=kube-system:calico-node");
+  });
+
+  test("a missing Secret, or one whose existence cannot be read, is refused", () => {
+    expect(refusal(withPeerPassword(secret({ exists: false })), change)).toContain(
+      "which does not exist in calico-node's namespace kube-system",
+    );
+    expect(refusal(withPeerPassword(secret({ exists: null })), change)).toContain(
+      "bind the calicokit-migration-secrets Role",
+    );
+  });
+
+  test("someone else's peer's password is not the migration's concern", () => {
+    const foreign = withPeerPassword(
+      secret({ exists: false, usedBy: "BGPPeer tor spec.password" }),
+    );
+    expect(planFromSnapshot(foreign, change, context).nothingToDo).toBe(false);
+  });
+
+  test("a mesh password refuses the move to route reflectors (Calico forbids it with the mesh off)", () => {
+    const snapshot = cluster(sixNodes(), {
+      bgpConfiguration: {
+        apiVersion: "projectcalico.org/v3",
+        kind: "BGPConfiguration",
+        metadata: { name: "default" },
+        spec: { nodeMeshPassword: { secretKeyRef: { name: "bgp-passwords", key: "mesh" } } },
+      },
+      passwordSecrets: [
+        secret({ key: "mesh", usedBy: "BGPConfiguration default spec.nodeMeshPassword" }),
+      ],
+    });
+    const reasons = refusal(snapshot, { to: "route-reflectors", rrCount: 2 });
+    expect(reasons).toContain("BGPConfiguration default sets nodeMeshPassword");
+    expect(reasons).not.toContain("Secret kube-system/bgp-passwords");
   });
 });

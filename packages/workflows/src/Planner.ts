@@ -1,5 +1,5 @@
 import { type BgpPeer, parseSelector } from "@calicokit/types";
-import type { ClusterSnapshot, SnapshotNode } from "./ClusterSnapshot.js";
+import type { ClusterSnapshot, PasswordSecretCheck, SnapshotNode } from "./ClusterSnapshot.js";
 import { stepDefinitions } from "./internal/StepCatalog.js";
 import type {
   ClusterTopology,
@@ -94,6 +94,13 @@ export function planFromSnapshot(
     );
   }
   checkDuplicateAddresses(snapshot.nodes, refusals);
+  checkCalicoVersion(snapshot.calicoVersion, refusals, warnings);
+  if (snapshot.calicoApi === "crd.projectcalico.org/v1") {
+    warnings.push(
+      "only crd.projectcalico.org/v1 is served (no Calico API server): calicokit writes through it as calicoctl does (Calico's validation and defaulting client-side, v3 metadata in the projectcalico.org/metadata annotation)",
+    );
+  }
+  checkPasswordSecrets(snapshot, request, refusals);
   const foreign = snapshot.peers.filter((p) => !isOurs(p));
   const external = foreign.filter((p) => p.spec.peerIP !== undefined);
   if (external.length > 0) {
@@ -202,6 +209,99 @@ export function planFromSnapshot(
     expectedGaps,
     createdAt: context.now.toISOString(),
   };
+}
+
+/**
+ * The oldest Calico minor whose BGP behaviour calicokit models: the reference it is built from
+ * (calico-bgp.md section 0) checks v3.30.0, v3.31 and v3.32.1 and the development branch.
+ */
+export const oldestModelledCalico = { major: 3, minor: 30 } as const;
+
+/** Version skew (failure 16): another major or an older minor refuses, an unknown one warns. */
+function checkCalicoVersion(version: string | null, refusals: string[], warnings: string[]) {
+  const floor = `v${oldestModelledCalico.major}.${oldestModelledCalico.minor}`;
+  if (version === null) {
+    warnings.push(
+      `the Calico version is unknown (ClusterInformation default has no calicoVersion): calicokit models Calico ${floor} and later; check it with kubectl get clusterinformations default -o yaml`,
+    );
+    return;
+  }
+  const parsed = /^v?(\d+)\.(\d+)/.exec(version);
+  if (parsed === null) {
+    warnings.push(
+      `the Calico version ${version} (ClusterInformation default) is not vX.Y.Z: calicokit models Calico ${floor} and later and cannot tell whether this is one`,
+    );
+    return;
+  }
+  const major = Number(parsed[1]);
+  const minor = Number(parsed[2]);
+  if (major !== oldestModelledCalico.major) {
+    refusals.push(
+      `Calico ${version} (ClusterInformation default): calicokit models Calico v${oldestModelledCalico.major} (${floor} and later), whose resources and BGP rendering differ from other majors; migrate with that version's own tools, or upgrade Calico to ${floor} or later first`,
+    );
+  } else if (minor < oldestModelledCalico.minor) {
+    refusals.push(
+      `Calico ${version} (ClusterInformation default) is older than ${floor}, the oldest whose BGP behaviour calicokit models: upgrade Calico to ${floor} or later first`,
+    );
+  }
+}
+
+/**
+ * BGP passwords (failure 9): each Secret that a session of the migration uses must exist in
+ * calico-node's namespace and be readable by calico-node's ServiceAccount, or that session comes
+ * up without its password (or not at all). Going to route reflectors with a mesh password is
+ * refused: Calico forbids nodeMeshPassword while the mesh is off, and the mesh switch does not
+ * move it yet.
+ */
+function checkPasswordSecrets(
+  snapshot: ClusterSnapshot,
+  request: MigrationRequest,
+  refusals: string[],
+) {
+  const used = snapshot.passwordSecrets.filter(
+    (s) =>
+      s.usedBy.startsWith("BGPConfiguration") ||
+      snapshot.peers.some(
+        (p) => isOurs(p) && s.usedBy === `BGPPeer ${p.metadata.name} spec.password`,
+      ),
+  );
+  for (const secret of used) refusals.push(...secretProblems(secret));
+  const mesh = snapshot.bgpConfiguration?.spec;
+  if (
+    request.to === "route-reflectors" &&
+    (mesh?.nodeToNodeMeshEnabled ?? true) &&
+    (mesh?.nodeMeshPassword !== undefined || mesh?.nodeMeshMaxRestartTime !== undefined)
+  ) {
+    refusals.push(
+      `BGPConfiguration default sets ${mesh?.nodeMeshPassword !== undefined ? "nodeMeshPassword" : "nodeMeshMaxRestartTime"}: Calico forbids it while the mesh is off, and calicokit's mesh switch does not move it onto the route-reflector BGPPeers yet; migrate by hand, or remove it (the mesh then runs without it) and plan again`,
+    );
+  }
+}
+
+/** Why calico-node could not use the Secret, each with its fix; empty when it can. */
+function secretProblems(secret: PasswordSecretCheck): string[] {
+  const where = `${secret.usedBy} refers to Secret ${secret.namespace}/${secret.name || "(no name)"} key ${secret.key}`;
+  if (secret.name === "")
+    return [`${where}: the reference has no Secret name; set secretKeyRef.name`];
+  if (secret.exists === false) {
+    return [
+      `${where}, which does not exist in calico-node's namespace ${secret.namespace}: create it there (kubectl -n ${secret.namespace} create secret generic ${secret.name} --from-literal=${secret.key}=...), or set calicoNodeNamespace if calico-node runs elsewhere`,
+    ];
+  }
+  const problems: string[] = [];
+  if (secret.exists === null) {
+    problems.push(
+      `${where}: calicokit may not read its metadata, so whether it exists is unknown; bind the calicokit-migration-secrets Role of deploy/rbac/migration.yaml in ${secret.namespace}`,
+    );
+  }
+  const denied = secret.calicoNodeMay.filter((a) => !a.allowed).map((a) => a.verb);
+  const subject = `${secret.namespace}:${secret.serviceAccount}`;
+  if (denied.length > 0) {
+    problems.push(
+      `${where}, which ServiceAccount ${subject} (calico-node) may not ${denied.join("/")} (SubjectAccessReview): add a Role and RoleBinding, e.g. kubectl -n ${secret.namespace} create role bgp-secret-access --verb=get,list,watch --resource=secrets --resource-name=${secret.name} && kubectl -n ${secret.namespace} create rolebinding bgp-secret-access --role=bgp-secret-access --serviceaccount=${subject}`,
+    );
+  }
+  return problems;
 }
 
 function currentClusterId(snapshot: ClusterSnapshot): string | undefined {

@@ -65,14 +65,20 @@ export interface MigrationLab {
 
 export async function startMigrationLab(
   name: string,
-  options: { readonly nodes: number; readonly zones: number; readonly ipv6?: boolean },
+  options: {
+    readonly nodes: number;
+    readonly zones: number;
+    readonly ipv6?: boolean;
+    /** The Calico API group the lab serves; default v3. */
+    readonly calicoApi?: "v3" | "v1";
+  },
 ): Promise<MigrationLab> {
   const lab = await Lab.up({
     name,
     nodes: options.nodes,
     zones: options.zones,
     asNumber: 64512,
-    calicoApi: "v3",
+    calicoApi: options.calicoApi ?? "v3",
     ...(options.ipv6 ? { ipv6: true } : {}),
   });
   try {
@@ -121,12 +127,14 @@ export function podAffecting(gaps: readonly RouteGap[], podNodes: ReadonlySet<st
 }
 
 /** The rules of deploy/rbac/migration.yaml: what a migration may need, and nothing more. */
-function migrationRules(): { cluster: PolicyRule[]; namespaced: PolicyRule[] } {
+export function migrationRules(): { cluster: PolicyRule[]; namespaced: PolicyRule[] } {
   const file = join(import.meta.dirname, "../../../../deploy/rbac/migration.yaml");
   const docs = parseAllDocuments(readFileSync(file, "utf8")).map(
     (d) => d.toJS() as { kind: string; rules: PolicyRule[] },
   );
-  const rules = (kind: string) => docs.find((d) => d.kind === kind)?.rules ?? [];
+  const rules = (kind: string) => docs.filter((d) => d.kind === kind).flatMap((d) => d.rules);
+  // both Roles: the journal's and the password preflight's (calico-node's namespace is the
+  // journal's, kube-system, in the lab)
   return { cluster: rules("ClusterRole"), namespaced: rules("Role") };
 }
 
@@ -134,7 +142,7 @@ function migrationRules(): { cluster: PolicyRule[]; namespaced: PolicyRule[] } {
  * A kubeconfig for a ServiceAccount bound only to deploy/rbac/migration.yaml's rules: the
  * migration tests run with the least privilege a migration needs.
  */
-async function migratorKubeconfig(lab: Lab): Promise<string> {
+export async function migratorKubeconfig(lab: Lab): Promise<string> {
   const admin = lab.controlPlane.http();
   const subject = {
     kind: "ServiceAccount",
