@@ -75,6 +75,18 @@ const migrationPlanFlags: readonly FlagSpec[] = [
   },
   { name: "allow-single-zone", type: "boolean", help: "accept reflectors all in one zone" },
   {
+    name: "calico-node-namespace",
+    type: "string",
+    placeholder: "NS",
+    help: "calico-node's namespace, where BGP password Secrets must be (default kube-system; operator installs: calico-system)",
+  },
+  {
+    name: "calico-node-service-account",
+    type: "string",
+    placeholder: "NAME",
+    help: "calico-node's ServiceAccount, checked for the right to read BGP password Secrets (default calico-node)",
+  },
+  {
     name: "namespace",
     type: "string",
     placeholder: "NS",

@@ -259,6 +259,23 @@ describe("resource commands against the API server", () => {
     expect(apply.code).toBe(2);
     expect((await client.bgpPeers.listAll()).items.length).toBe(peersBefore);
   });
+
+  it("calico-node's namespace and ServiceAccount flags reach the request, checked like its fields", async () => {
+    const result = await run(
+      "migrate",
+      "plan",
+      "--to",
+      "route-reflectors",
+      "--rr-count",
+      "2",
+      "--calico-node-namespace",
+      "Calico_System",
+      "--calico-node-service-account",
+      "calico-node",
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("calicoNodeNamespace: a Kubernetes namespace name");
+  });
 });
 
 describe("shell completion", () => {

@@ -53,6 +53,8 @@ function requestOf(invocation: Invocation): MigrationRequest {
   const rrNodes = stringFlag(invocation, "rr-nodes");
   const rrCount = stringFlag(invocation, "rr-count");
   const clusterId = stringFlag(invocation, "cluster-id");
+  const calicoNodeNamespace = stringFlag(invocation, "calico-node-namespace");
+  const calicoNodeServiceAccount = stringFlag(invocation, "calico-node-service-account");
   if (rrCount !== undefined && !/^\d+$/.test(rrCount)) {
     throw new CliError(
       "Usage",
@@ -75,6 +77,8 @@ function requestOf(invocation: Invocation): MigrationRequest {
     ...(booleanFlag(invocation, "allow-single-reflector") ? { allowSingleReflector: true } : {}),
     ...(booleanFlag(invocation, "allow-single-zone") ? { allowSingleZone: true } : {}),
     ...(booleanFlag(invocation, "approve-mesh-disable") ? { requireApproval: true } : {}),
+    ...(calicoNodeNamespace ? { calicoNodeNamespace } : {}),
+    ...(calicoNodeServiceAccount ? { calicoNodeServiceAccount } : {}),
   };
 }
 
