@@ -9,6 +9,7 @@ import {
 import { calicoNodeAnnotations } from "@calicokit/types";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getMigration, planMigration, runMigration, WorkflowError } from "../../src/index.js";
+import { ok } from "./support/KubeRequest.js";
 import { connectThroughProxy, writesIn } from "./support/ProxiedClient.js";
 
 // Scenarios 12, 14, 17 and 22 of the safety notes: the planner refuses with every reason, and a
@@ -26,18 +27,6 @@ const peersPath = "/apis/projectcalico.org/v3/bgppeers";
 
 interface StoredPeer {
   readonly metadata: { readonly resourceVersion: string; readonly labels?: Record<string, string> };
-}
-
-async function ok(http: KubeHttp, method: string, path: string, body?: unknown, patch = false) {
-  const response = await http.request({
-    method,
-    path,
-    ...(body === undefined ? {} : { body }),
-    ...(patch ? { contentType: "application/merge-patch+json" } : {}),
-  });
-  if (response.status >= 300)
-    throw new Error(`${method} ${path}: ${response.status} ${response.text}`);
-  return response;
 }
 
 /** Sets (or, with null, removes) a Node's BGP address as calico-node's autodetection would. */

@@ -13,11 +13,12 @@ import { calicoNodeAnnotations } from "@calicokit/types";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { planMigration, runMigration, WorkflowError } from "../../src/index.js";
 import {
+  bindMigrator,
   fullMesh,
   type MigrationLab,
-  migrationRules,
   startMigrationLab,
 } from "../support/MigrationLab.js";
+import { ok } from "./support/KubeRequest.js";
 import { connectThroughProxy, writesIn } from "./support/ProxiedClient.js";
 
 // Scenarios 18 and 19 of the safety notes: a BGP password Secret calico-node cannot read is
@@ -37,18 +38,6 @@ const ownership = {
   "app.kubernetes.io/managed-by": "calicokit",
   "calicokit.io/component": "route-reflection",
 };
-
-async function ok(http: KubeHttp, method: string, path: string, body?: unknown, patch = false) {
-  const response = await http.request({
-    method,
-    path,
-    ...(body === undefined ? {} : { body }),
-    ...(patch ? { contentType: "application/merge-patch+json" } : {}),
-  });
-  if (response.status >= 300)
-    throw new Error(`${method} ${path}: ${response.status} ${response.text}`);
-  return response;
-}
 
 async function refusal(promise: Promise<unknown>): Promise<WorkflowError> {
   const error = await promise.then(
@@ -100,20 +89,7 @@ describe("preflight on a control plane of its own, as the least-privilege migrat
       metadata: { name: "bgp-passwords" },
       stringData: { mesh: "m3sh-pw", peers: "p33r-pw" },
     });
-    const subject = {
-      kind: "ServiceAccount",
-      name: "calicokit-migrator",
-      namespace: "kube-system",
-    } as const;
-    token = await serviceAccountToken(http, subject.namespace, subject.name);
-    const { cluster, namespaced } = migrationRules();
-    await grant(http, { name: "calicokit-migration", subject, rules: cluster });
-    await grant(http, {
-      name: "calicokit-migration",
-      subject,
-      rules: namespaced,
-      namespace: "kube-system",
-    });
+    token = await bindMigrator(http);
     await serviceAccountToken(http, "kube-system", "calico-node");
     proxy = await startFaultProxy({ target: cp.url, caData: cp.caData });
     client = await connect();

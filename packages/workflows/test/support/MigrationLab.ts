@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CalicoClient } from "@calicokit/client";
 import { Lab, type LabNodeStatus, type RouteGap } from "@calicokit/lab";
-import { grant, type PolicyRule, renderKubeconfig, serviceAccountToken } from "@calicokit/testkit";
+import {
+  grant,
+  type KubeHttp,
+  type PolicyRule,
+  renderKubeconfig,
+  serviceAccountToken,
+} from "@calicokit/testkit";
 import { parseAllDocuments } from "yaml";
 
 /** One BGP protocol row of the real `birdc show protocols`. */
@@ -138,33 +144,39 @@ export function migrationRules(): { cluster: PolicyRule[]; namespaced: PolicyRul
   return { cluster: rules("ClusterRole"), namespaced: rules("Role") };
 }
 
+const migrator = {
+  kind: "ServiceAccount",
+  name: "calicokit-migrator",
+  namespace: "kube-system",
+} as const;
+
+/** Binds the ServiceAccount calicokit-migrator to deploy/rbac/migration.yaml's rules; its token. */
+export async function bindMigrator(admin: KubeHttp): Promise<string> {
+  const token = await serviceAccountToken(admin, migrator.namespace, migrator.name);
+  const { cluster, namespaced } = migrationRules();
+  await grant(admin, { name: "calicokit-migration", subject: migrator, rules: cluster });
+  await grant(admin, {
+    name: "calicokit-migration",
+    subject: migrator,
+    rules: namespaced,
+    namespace: migrator.namespace,
+  });
+  return token;
+}
+
 /**
  * A kubeconfig for a ServiceAccount bound only to deploy/rbac/migration.yaml's rules: the
  * migration tests run with the least privilege a migration needs.
  */
 export async function migratorKubeconfig(lab: Lab): Promise<string> {
-  const admin = lab.controlPlane.http();
-  const subject = {
-    kind: "ServiceAccount",
-    name: "calicokit-migrator",
-    namespace: "kube-system",
-  } as const;
-  const token = await serviceAccountToken(admin, subject.namespace, subject.name);
-  const { cluster, namespaced } = migrationRules();
-  await grant(admin, { name: "calicokit-migration", subject, rules: cluster });
-  await grant(admin, {
-    name: "calicokit-migration",
-    subject,
-    rules: namespaced,
-    namespace: "kube-system",
-  });
+  const token = await bindMigrator(lab.controlPlane.http());
   const path = join(lab.status().kubeconfig, "..", "migrator.kubeconfig");
   writeFileSync(
     path,
     renderKubeconfig({
       url: lab.controlPlane.url,
       caData: lab.controlPlane.caData,
-      user: subject.name,
+      user: migrator.name,
       token,
     }),
     { mode: 0o600 },
