@@ -22,7 +22,7 @@ if (calicoApi !== "v1" && calicoApi !== "v3" && calicoApi !== "none") {
   process.exit(2);
 }
 
-/** Resolves with the first SIGINT or SIGTERM. */
+/** Resolves with the first SIGINT or SIGTERM after the call (the listeners are on once it returns). */
 function untilStopSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     // a pending promise does not keep Node alive: without a timer the process would end at once
@@ -53,8 +53,11 @@ try {
   console.log(`$ kubectl version\n${kubectl("version")}`);
   console.log(`$ kubectl get crd\n${kubectl("get", "crd")}`);
   if (args.includes("--hold")) {
+    // listen before saying so: until process.on installs a handler, SIGTERM's default action
+    // ends Node at once, and whoever reads this line may signal before the next statement runs
+    const stopSignal = untilStopSignal();
     console.log("holding; Ctrl-C stops it");
-    const signal = await untilStopSignal();
+    const signal = await stopSignal;
     console.log(`${signal}: stopping`);
   }
   await cp.stop();
