@@ -79,4 +79,38 @@ describe("deploy/server", () => {
     expect(container?.livenessProbe.httpGet.path).toBe("/healthz");
     expect(container?.args).toEqual(expect.arrayContaining(["--namespace", "calicokit"]));
   });
+
+  it("binds the migration rules of deploy/rbac/migration.yaml (all but its journal Role) to the service's ServiceAccount", () => {
+    const manifests = deployManifests();
+    const meta = (o: Record<string, unknown>) => o.metadata as { name: string; namespace?: string };
+    const needed = manifests
+      .filter((m) => m.file === "rbac/migration.yaml")
+      // the journal Role is for kube-system: the service journals in its own namespace (role.yaml)
+      .filter(
+        ({ object }) => !(object.kind === "Role" && meta(object).name === "calicokit-migration"),
+      )
+      .map(({ object }) => `${object.kind} ${meta(object).namespace ?? "-"}/${meta(object).name}`);
+    const bound = manifests
+      .filter(
+        ({ file, object }) => file.startsWith("server/") && /Binding$/.test(String(object.kind)),
+      )
+      .filter(({ object }) =>
+        (object.subjects as { kind: string; name: string; namespace: string }[]).some(
+          (s) =>
+            s.kind === "ServiceAccount" &&
+            s.name === "calicokit-server" &&
+            s.namespace === "calicokit",
+        ),
+      )
+      .map(({ object }) => {
+        const ref = object.roleRef as { kind: string; name: string };
+        const scope = object.kind === "RoleBinding" ? meta(object).namespace : "-";
+        return `${ref.kind} ${scope}/${ref.name}`;
+      });
+    expect(needed).toEqual([
+      "ClusterRole -/calicokit-migration",
+      "Role kube-system/calicokit-migration-secrets",
+    ]);
+    expect(bound).toEqual(expect.arrayContaining(needed));
+  });
 });
