@@ -1,6 +1,7 @@
 import { type AnyCalicoClientError, bgpStatusLabels } from "@calicokit/client";
 import type { CalicoNodeStatus } from "@calicokit/types";
-import { Effect, Stream } from "effect";
+import * as Effect from "effect/Effect";
+import * as Stream from "effect/Stream";
 import { CalicoApi } from "./CalicoApi.js";
 import {
   type BgpObservation,

@@ -8,7 +8,10 @@ import {
   type WatchEvent,
   type WatchOptions,
 } from "@calicokit/client";
-import { Context, Effect, Layer, Stream } from "effect";
+import * as Context from "effect/Context";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import * as Stream from "effect/Stream";
 
 /**
  * The Promise client of `@calicokit/client` as an Effect service: the one boundary where
@@ -20,7 +23,7 @@ import { Context, Effect, Layer, Stream } from "effect";
  * ```ts
  * import { CalicoClient } from "@calicokit/client"
  * import { CalicoApi } from "@calicokit/workflows"
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * const client = await CalicoClient.connect()
  * const peers = Effect.gen(function* () {
  *   const api = yield* CalicoApi

@@ -6,7 +6,7 @@ import type {
   PodPlacement,
 } from "@calicokit/client";
 import { type BgpConfiguration, type BgpPeer, calicoNodeAnnotations } from "@calicokit/types";
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import { CalicoApi } from "./CalicoApi.js";
 import { type MigrationRequest, migrationDefaults } from "./MigrationRequest.js";
 

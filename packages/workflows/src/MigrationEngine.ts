@@ -1,7 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { AnyCalicoClientError } from "@calicokit/client";
-import { Cause, Deferred, Effect, Exit, Schedule } from "effect";
+import * as Cause from "effect/Cause";
+import * as Deferred from "effect/Deferred";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
+import * as Schedule from "effect/Schedule";
 import { sweepStatuses } from "./BgpObservation.js";
 import type { CalicoApi } from "./CalicoApi.js";
 import { readClusterSnapshot } from "./ClusterSnapshot.js";

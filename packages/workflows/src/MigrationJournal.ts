@@ -1,5 +1,5 @@
 import type { AnyCalicoClientError, StoredConfigMap } from "@calicokit/client";
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import { CalicoApi } from "./CalicoApi.js";
 import type { MigrationEvent, MigrationEventBody, MigrationRecord } from "./MigrationRecord.js";
 import { ownershipLabels } from "./MigrationRequest.js";

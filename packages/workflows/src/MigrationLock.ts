@@ -1,5 +1,8 @@
 import type { AnyCalicoClientError, HeldLease } from "@calicokit/client";
-import { Deferred, Effect, Schedule, type Scope } from "effect";
+import * as Deferred from "effect/Deferred";
+import * as Effect from "effect/Effect";
+import * as Schedule from "effect/Schedule";
+import type * as Scope from "effect/Scope";
 import { CalicoApi } from "./CalicoApi.js";
 import { WorkflowError } from "./WorkflowError.js";
 

@@ -1,6 +1,7 @@
 import type { AnyCalicoClientError } from "@calicokit/client";
 import type { BgpPeer } from "@calicokit/types";
-import { Effect, Schedule } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schedule from "effect/Schedule";
 import { observeUntil } from "./BgpObservation.js";
 import { CalicoApi } from "./CalicoApi.js";
 import { type SnapshotNode, snapshotNode } from "./ClusterSnapshot.js";

@@ -1,5 +1,7 @@
 import { type AnyCalicoClientError, type CalicoClient, CalicoClientError } from "@calicokit/client";
-import { Cause, Effect, Exit } from "effect";
+import * as Cause from "effect/Cause";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
 import * as z from "zod";
 import { CalicoApi } from "./CalicoApi.js";
 import {

@@ -1,4 +1,4 @@
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import { describe, expect, expectTypeOf, test } from "vitest";
 import { type AnyWorkflowError, WorkflowError } from "./WorkflowError.js";
 
