@@ -1,7 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { CalicoNodeStatus, CalicoNodeStatusStatus } from "@calicokit/types";
 import * as z from "zod";
-import { CalicoClientError, fromUnknown, type RequestTarget } from "./CalicoClientError.js";
+import {
+  abortedBy,
+  CalicoClientError,
+  fromUnknown,
+  type RequestTarget,
+} from "./CalicoClientError.js";
 import {
   checkName,
   checkOptions,
@@ -169,15 +174,18 @@ async function oneNode(
     }
     throw signal.reason ?? new Error("watch ended");
   } catch (error) {
-    const failure = fromUnknown(error, { verb: "watch", resource: "caliconodestatuses", name });
-    if (!signal.aborted || options.signal?.aborted) return { node, ok: false, error: failure };
+    const target = { verb: "watch", resource: "caliconodestatuses", name } as const;
+    // the caller's abort, whatever reason it carries, is Aborted (or Timeout for a timeout signal)
+    if (options.signal?.aborted)
+      return { node, ok: false, error: abortedBy(options.signal, target) };
+    if (!signal.aborted) return { node, ok: false, error: fromUnknown(error, target) };
     return {
       node,
       ok: false,
       error: new CalicoClientError(
         "Timeout",
         `calico-node on ${node} did not fill CalicoNodeStatus ${name} in time (is calico-node running there, and is the node name right?)`,
-        { target: { verb: "watch", resource: "caliconodestatuses", name } },
+        { target },
       ),
     };
   } finally {

@@ -239,6 +239,26 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
     client.close();
   });
 
+  it("bgpStatus: the caller's abort, with a reason of its own, is Aborted and cleans up", async () => {
+    const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
+    const node = unique("aborted");
+    await createNode(node);
+    const asked = async () =>
+      (await client.calicoNodeStatuses.listAll()).items.filter((s) => s.spec.node === node);
+    const controller = new AbortController();
+    const answer = client.bgpStatus([node], { timeoutMs: 600_000, signal: controller.signal });
+    // Barrier: the question exists, so the call is waiting for calico-node when it is aborted.
+    while ((await asked()).length === 0) await new Promise((r) => setImmediate(r));
+    controller.abort(new Error("operator pressed Ctrl-C"));
+    const [result] = await answer;
+    expect(result).toMatchObject({ node, ok: false, error: { _tag: "Aborted" } });
+    expect(result?.ok === false && result.error.message).toContain(
+      "aborted by the caller: operator pressed Ctrl-C",
+    );
+    expect(await asked()).toEqual([]);
+    client.close();
+  });
+
   it("bgpStatus: reads per-peer state once the status is filled", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
     const node = unique("worker");
