@@ -5,8 +5,9 @@
  * - `InvalidInput` (2): a file, selector or value that fails validation; nothing was written.
  * - `Refused` (2): a plan the workflow refuses, or a confirmation that was declined.
  * - `RolledBack` (3): a migration failed (or was cancelled) and was rolled back.
- * - `RollbackFailed` (4): a migration's rollback did not complete; `migrate resume` finishes it.
+ * - `RollbackFailed` (4): a migration's rollback did not complete; `migrate rollback` finishes it.
  * - `LockHeld` (5): another run holds the cluster's migration lock.
+ * - `Interrupted` (130, as a shell reports SIGINT): Ctrl-C or SIGTERM stopped the command first.
  * - `Failed` (1): anything else (the cluster refused a write, a node did not answer, ...).
  */
 export type CliErrorTag =
@@ -16,6 +17,7 @@ export type CliErrorTag =
   | "RolledBack"
   | "RollbackFailed"
   | "LockHeld"
+  | "Interrupted"
   | "Failed";
 
 /** The exit code of each outcome; 0 is success or nothing to do. */
@@ -27,6 +29,7 @@ export const exitCodes: Readonly<Record<CliErrorTag, number>> = {
   RolledBack: 3,
   RollbackFailed: 4,
   LockHeld: 5,
+  Interrupted: 130,
 };
 
 /**

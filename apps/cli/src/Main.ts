@@ -9,7 +9,7 @@ import { parseDuration } from "./internal/Duration.js";
 
 /**
  * Runs one command line and resolves to its exit code: 0 ok, 1 unexpected, 2 invalid input or
- * refused, 3 rolled back, 4 rollback failed, 5 lock held. Errors are printed to stderr with what
+ * refused, 3 rolled back, 4 rollback failed, 5 lock held, 130 interrupted. Errors are printed to stderr with what
  * to do; nothing throws.
  *
  * @example
@@ -20,14 +20,23 @@ import { parseDuration } from "./internal/Duration.js";
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
   const controller = new AbortController();
   let interrupts = 0;
-  const onInterrupt = () => {
+  const onInterrupt = (signal: NodeJS.Signals) => {
     interrupts++;
     // The first Ctrl-C asks the command to stop cleanly (a migration rolls back); the second
     // leaves at once.
-    if (interrupts > 1) process.exit(130);
+    if (interrupts > 1) process.exit(exitCodes.Interrupted);
     io.stderr.write("\ninterrupted: stopping (press Ctrl-C again to leave at once)\n");
-    controller.abort(new CliError("Failed", "interrupted by Ctrl-C"));
+    const by = signal === "SIGINT" ? "Ctrl-C" : signal;
+    controller.abort(
+      new CliError("Interrupted", `interrupted by ${by} before the command finished`),
+    );
   };
+  // A command that stopped because it was asked to says so (130), unless it ended with an
+  // outcome of its own, e.g. a migration that rolled back (3).
+  const interrupted = (code: number) =>
+    controller.signal.aborted && (code === exitCodes.Failed || code === 0)
+      ? report(controller.signal.reason, io, verbose)
+      : code;
   let verbose = argv.includes("-v") || argv.includes("--verbose");
   if (argv[0] === "__complete") {
     const { completeWords } = await import("./Completion.js");
@@ -62,9 +71,9 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     process.on("SIGINT", onInterrupt);
     process.on("SIGTERM", onInterrupt);
     const handler = await command.run();
-    return (await handler(invocation)) ?? 0;
+    return interrupted((await handler(invocation)) ?? 0);
   } catch (error) {
-    return report(error, io, verbose);
+    return interrupted(report(error, io, verbose, controller.signal.aborted));
   } finally {
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onInterrupt);
@@ -128,9 +137,13 @@ function globalOptions(
   };
 }
 
+/**
+ * Prints the error and returns its exit code. `interrupted`: a plain failure is the interruption's
+ * consequence (e.g. an aborted request), so it is not printed; the interruption is reported instead.
+ */
 // Maps the packages' documented errors to exit codes without importing them (keeps --help and
 // --version from loading the client).
-function report(error: unknown, io: CommandIo, verbose: boolean): number {
+function report(error: unknown, io: CommandIo, verbose: boolean, interrupted = false): number {
   const e = error as {
     name?: string;
     _tag?: string;
@@ -160,6 +173,7 @@ function report(error: unknown, io: CommandIo, verbose: boolean): number {
     code = exitCodes.Failed;
     message = `unexpected error: ${message}`;
   }
+  if (interrupted && code === exitCodes.Failed) return code;
   const hintLine = hint && !message.includes(hint) ? `\n  ${hint}` : "";
   io.stderr.write(`error: ${message}${hintLine}\n`);
   if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);

@@ -1,9 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { CalicoClient } from "@calicokit/client";
+import { KubeHttp } from "@calicokit/testkit";
 import type {} from "@calicokit/testkit/vitest-global-setup";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { buildCli, inputFile, kubeconfigFile, runCli, unique } from "./support.js";
+import { buildCli, inputFile, kubeconfigFile, runCli, startCli, unique } from "./support.js";
 
 const cp = inject("controlPlanes").v3;
 let cli: string;
@@ -233,6 +234,43 @@ describe("resource commands against the API server", () => {
       stdout: `bgppeers/${name} created (client dry run)\n`,
     });
     expect((await run("get", "bgppeer", name)).code).toBe(1);
+  });
+
+  it("Ctrl-C while a node is asked for its BGP state is exit 130, and the question is withdrawn", async () => {
+    // A Node with no calico-node behind it: `bgp status` waits for an answer that never comes.
+    const node = unique("silent-node");
+    const admin = new KubeHttp({ url: cp.url, caData: cp.caData, token: cp.admin.token });
+    const asked = async () =>
+      (await client.calicoNodeStatuses.listAll()).items.filter((s) => s.spec?.node === node);
+    try {
+      await admin.request({
+        method: "POST",
+        path: "/api/v1/nodes",
+        body: { metadata: { name: node } },
+      });
+      const status = startCli(cli, [
+        "--kubeconfig",
+        kubeconfig,
+        "bgp",
+        "status",
+        node,
+        "--wait",
+        "5m",
+      ]);
+      // Barrier: the CalicoNodeStatus that asks the node exists, so the command is waiting.
+      while ((await asked()).length === 0) await new Promise((r) => setImmediate(r));
+      process.kill(status.pid, "SIGINT");
+      const result = await status.done;
+      expect(result.code).toBe(130);
+      expect(result.stderr).toContain("error: interrupted by Ctrl-C before the command finished");
+      // what was asked is reported as aborted, not as an unexpected failure
+      expect(result.stdout).toContain("aborted by the caller");
+      expect(result.stdout).not.toContain("please report");
+      expect(await asked()).toEqual([]);
+    } finally {
+      await admin.request({ method: "DELETE", path: `/api/v1/nodes/${node}` });
+      admin.close();
+    }
   });
 
   it("a migration plan naming nodes that do not exist is refused with exit 2, nothing written", async () => {

@@ -126,7 +126,10 @@ export const up: CommandHandler = async (invocation) => {
     }
     if (invocation.signal.aborted) {
       process.kill(child.pid as number, "SIGTERM");
-      throw new CliError("Failed", `lab ${name}: start interrupted; the lab is being torn down`);
+      throw new CliError(
+        "Interrupted",
+        `lab ${name}: start interrupted; the lab is being torn down`,
+      );
     }
     await sleep(200);
   }
