@@ -332,6 +332,31 @@ describe.each(["v1", "v3"] as const)("the error contract on %s CRDs", (set) => {
     },
   );
 
+  it("reports the caller's abort mid-request, whatever its reason, as Aborted from every public method", async () => {
+    const wrong: string[] = [];
+    for (const [what, call] of Object.entries(publicCalls(fixture))) {
+      // Barrier: the call's first request is held at the proxy, so the abort lands mid-request.
+      const held = proxy.inject({ path: "*", action: { kind: "hold" } });
+      const controller = new AbortController();
+      const outcome = call(client, controller.signal).then(
+        // bgpStatus answers per node: its answers carry the errors
+        (value) => (Array.isArray(value) ? value.flatMap((v) => (v.ok ? [] : [v.error])) : []),
+        (e: unknown) => [e],
+      );
+      await held.reached();
+      controller.abort(new Error("the operator changed their mind"));
+      const errors = await outcome;
+      held.release();
+      // a watch may also end quietly: then there is no error to check
+      for (const error of errors) {
+        if (!(error instanceof CalicoClientError) || error._tag !== "Aborted") {
+          wrong.push(`${what}: ${String((error as Error)?.name)} ${String(error)}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it("answers patch of a missing object with NotFound, not a raw ApiException", async () => {
     proxy.clear();
     const error = await client.bgpPeers
