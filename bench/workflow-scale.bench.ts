@@ -1,4 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import type { CalicoClient } from "@calicokit/client";
@@ -33,7 +35,10 @@ const zones = ["zone-a", "zone-b", "zone-c"];
 const connectDelayMs = 2000;
 /** The update period the workflow asks calico-node for (CalicoNodeStatus updatePeriodSeconds). */
 const statusPeriodMs = 1000;
-const toReflectors: MigrationRequest = { to: "route-reflectors", rrCount: 3 };
+const rrCount = 3;
+const toReflectors: MigrationRequest = { to: "route-reflectors", rrCount };
+/** The CLI as `make build` writes it: one esbuild bundle (tree-shaken), run by the project's Node. */
+const cliBundle = join(import.meta.dirname, "..", "apps", "cli", "dist", "bundle", "calicokit.js");
 
 let cp: ControlPlane;
 let admin: KubeHttp;
@@ -81,7 +86,9 @@ afterAll(async () => {
   console.log(`simulated status writes that failed: ${reporterErrors.length}`);
   for (const error of new Set(reporterErrors.map((e) => e.slice(0, 160))))
     console.log(`  ${error}`);
-  console.log("planning in a fresh process (admin connection, default client rate limit):");
+  console.log(
+    "planning in a fresh process (admin connection, default client rate limit): the packages imported by Node, and the CLI bundle:",
+  );
   console.table(planRows);
 });
 
@@ -145,8 +152,10 @@ async function addNodes(from: number, to: number): Promise<void> {
 }
 
 /**
- * Plans in a fresh Node process, as the CLI would: wall time, that process's peak RSS, and its
- * peak once the packages are imported (what loading costs before any node is read).
+ * Plans in a fresh Node process that imports the built packages, as a program using the SDK
+ * does: wall time, that process's peak RSS, and its peak once the packages are imported (what
+ * loading costs before any node is read). Node loads every module a package imports, so this
+ * pays for all of client-node (its KubeConfig imports every generated API and model).
  */
 async function planInChildProcess(): Promise<{
   ms: number;
@@ -163,7 +172,7 @@ async function planInChildProcess(): Promise<{
     const plan = await planMigration(client, ${JSON.stringify(toReflectors)});
     const ms = performance.now() - started;
     client.close();
-    if (plan.routeReflectors.length !== 3) throw new Error("no plan");
+    if (plan.routeReflectors.length !== ${rrCount}) throw new Error("no plan");
     console.log(JSON.stringify({
       ms,
       importedMaxRssMB,
@@ -177,6 +186,42 @@ async function planInChildProcess(): Promise<{
     { cwd: import.meta.dirname, encoding: "utf8" },
   );
   return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}");
+}
+
+/**
+ * `calicokit migrate plan` as an operator runs it: the bundle, whose tree-shaking leaves out what
+ * the CLI never calls. Wall time of the whole command (start, connect, plan, print) and the
+ * process's peak RSS, reported by a module preloaded with --import as the process exits.
+ */
+async function planWithCli(): Promise<{ ms: number; maxRssMB: number }> {
+  if (!existsSync(cliBundle)) throw new Error(`${cliBundle} is missing: run make build first`);
+  const reportPeak = `import { writeSync } from "node:fs";
+    process.on("exit", () => writeSync(2, JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024 }) + "\\n"));`;
+  const started = performance.now();
+  const { stdout, stderr } = await promisify(execFile)(
+    process.execPath,
+    [
+      "--import",
+      `data:text/javascript,${encodeURIComponent(reportPeak)}`,
+      cliBundle,
+      "migrate",
+      "plan",
+      "--to",
+      "route-reflectors",
+      "--rr-count",
+      String(rrCount),
+      "--kubeconfig",
+      cp.admin.kubeconfigPath,
+      "-o",
+      "json",
+    ],
+    { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+  );
+  const ms = performance.now() - started;
+  const plan = JSON.parse(stdout) as { routeReflectors?: unknown[] };
+  if (plan.routeReflectors?.length !== rrCount) throw new Error(`no plan: ${stdout.slice(0, 200)}`);
+  const { maxRssMB } = JSON.parse(stderr.trim().split("\n").at(-1) ?? "{}") as { maxRssMB: number };
+  return { ms, maxRssMB };
 }
 
 type Kind = "journal" | "lease" | "status" | "topology" | "other";
@@ -252,12 +297,15 @@ test(`mesh -> 3 route reflectors -> mesh at ${sizes.join(", ")} nodes`, {
     await addNodes(existing, nodes);
     existing = nodes;
     const child = await planInChildProcess();
+    const cli = await planWithCli();
     planRows.push({
       nodes,
-      "plan ms": Math.round(child.ms),
+      "packages: plan ms": Math.round(child.ms),
       "peak RSS after import MB": Math.round(child.importedMaxRssMB),
       "process peak RSS MB": Math.round(child.maxRssMB),
       "heap after plan MB": Math.round(child.heapMB),
+      "CLI: command ms": Math.round(cli.ms),
+      "CLI: process peak RSS MB": Math.round(cli.maxRssMB),
     });
     await migrate(nodes, toReflectors);
     await migrate(nodes, { to: "mesh" });
