@@ -274,7 +274,13 @@ describe("resource commands against the API server", () => {
   });
 
   it("a migration plan naming nodes that do not exist is refused with exit 2, nothing written", async () => {
-    const peersBefore = (await client.bgpPeers.listAll()).items.length;
+    // only the peers a migration writes (its ownership label): files running in parallel create
+    // and delete other BGPPeers on this shared control plane meanwhile
+    const migrationPeers = async () =>
+      (
+        await client.bgpPeers.listAll({ labelSelector: "app.kubernetes.io/managed-by=calicokit" })
+      ).items.map((p) => p.metadata.name);
+    const peersBefore = await migrationPeers();
     const result = await run(
       "migrate",
       "plan",
@@ -295,7 +301,7 @@ describe("resource commands against the API server", () => {
       "--yes",
     );
     expect(apply.code).toBe(2);
-    expect((await client.bgpPeers.listAll()).items.length).toBe(peersBefore);
+    expect(await migrationPeers()).toEqual(peersBefore);
   });
 
   it("calico-node's namespace and ServiceAccount flags reach the request, checked like its fields", async () => {
