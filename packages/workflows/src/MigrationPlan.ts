@@ -68,6 +68,12 @@ export const MigrationPlanSchema = z.strictObject({
   routeReflectors: z.array(PlannedReflectorSchema),
   /** Route reflectors before it (what a mesh or reflector-set migration un-marks). */
   previousReflectors: z.array(z.string()),
+  /**
+   * Whether a BGPPeer peers the reflectors with each other, after the migration and before it:
+   * verification requires those sessions only then (plans journalled before these fields: yes).
+   */
+  reflectorsPeer: z.boolean().default(true),
+  previousReflectorsPeer: z.boolean().default(true),
   /** Address families in use (each verified separately). */
   families: z.array(z.enum(["v4", "v6"])),
   nodeCount: z.int(),

@@ -310,8 +310,8 @@ function reflectorScope(
 }
 
 /**
- * Every client Established to min(2, reflectors) reflectors and the reflectors with each other.
- * `afterMeshOff` (the verification after the mesh switch, scenario 11): the reflectors are all
+ * Every client Established to min(2, reflectors) reflectors and, where a BGPPeer peers them, the
+ * reflectors with each other; of the `planned` reflectors or the `previous` ones. `afterMeshOff` (the verification after the mesh switch, scenario 11): the reflectors are all
  * the clients have, so the verdict's standing decides at once: a client with none fails the step
  * (its traffic is being dropped: roll back, the mesh comes back); a degraded run (each client on
  * at least one) is reported and waited out, never passed, until healthy or the deadline.
@@ -319,7 +319,7 @@ function reflectorScope(
 function coverageCheck(
   context: StepContext,
   step: StepId,
-  reflectorNames: readonly string[],
+  set: "planned" | "previous",
   options: {
     readonly leavingAreClients?: boolean;
     readonly afterMeshOff?: boolean;
@@ -328,6 +328,8 @@ function coverageCheck(
 ) {
   return Effect.gen(function* () {
     const { plan } = context;
+    const reflectorNames =
+      set === "planned" ? plan.routeReflectors.map((r) => r.name) : plan.previousReflectors;
     const afterMeshOff = options.afterMeshOff === true;
     const { reflectors, gone, clients } = yield* reflectorScope(plan, reflectorNames, {
       leavingAreClients: options.leavingAreClients === true,
@@ -345,6 +347,7 @@ function coverageCheck(
         families: plan.families,
         // as many as planned: a reflector deleted since does not lower the bar
         min: Math.min(2, reflectorNames.length),
+        reflectorsPeer: set === "planned" ? plan.reflectorsPeer : plan.previousReflectorsPeer,
         gone,
       });
     const more = options.extra?.(observed);
@@ -410,14 +413,13 @@ export function verifyRestored(context: StepContext): Effect.Effect<void, StepFa
   if (plan.from === "mesh") {
     return meshCheck(context, "verify-final", (nodes) => nodes, []);
   }
-  return coverageCheck(context, "verify-final", plan.previousReflectors);
+  return coverageCheck(context, "verify-final", "previous");
 }
 
 /** The program of one step of `context.plan`. */
 export function stepProgram(id: StepId, context: StepContext): StepProgram {
   const { plan } = context;
   const changes = plan.changes.filter((c) => c.step === id);
-  const reflectorNames = plan.routeReflectors.map((r) => r.name);
   switch (id) {
     case "ensure-bgp-configuration":
       return { apply: createDefaultConfig, compensate: deleteOurConfig };
@@ -441,7 +443,7 @@ export function stepProgram(id: StepId, context: StepContext): StepProgram {
         id === "unmark-route-reflectors" && plan.request.to === "reflector-set";
       return {
         apply: leavesReflectors
-          ? Effect.andThen(coverageCheck(context, id, reflectorNames), marked)
+          ? Effect.andThen(coverageCheck(context, id, "planned"), marked)
           : marked,
         compensate: markNodes(changes, "before"),
       };
@@ -458,16 +460,16 @@ export function stepProgram(id: StepId, context: StepContext): StepProgram {
         // reflector to go NotReady or away (scenario 11) after verify-sessions passed.
         apply:
           id === "disable-mesh"
-            ? Effect.andThen(coverageCheck(context, id, reflectorNames), switched)
+            ? Effect.andThen(coverageCheck(context, id, "planned"), switched)
             : switched,
         compensate: setMesh(value(change, "before")),
       };
     }
     case "verify-sessions":
-      return { apply: coverageCheck(context, id, reflectorNames) };
+      return { apply: coverageCheck(context, id, "planned") };
     case "verify-mesh-off":
       return {
-        apply: coverageCheck(context, id, reflectorNames, {
+        apply: coverageCheck(context, id, "planned", {
           afterMeshOff: true,
           extra: (observed) => (o) => meshGone(o, observed),
         }),
@@ -484,7 +486,7 @@ export function stepProgram(id: StepId, context: StepContext): StepProgram {
     case "verify-final":
       return plan.request.to === "mesh"
         ? { apply: meshCheck(context, id, (nodes) => nodes, plan.previousReflectors) }
-        : { apply: coverageCheck(context, id, reflectorNames, { leavingAreClients: true }) };
+        : { apply: coverageCheck(context, id, "planned", { leavingAreClients: true }) };
     case "approval":
       return { apply: context.approval };
     case "drain-reflectors":

@@ -299,6 +299,39 @@ describe("planFromSnapshot", () => {
     ]);
   });
 
+  test("reflectors are verified with each other only where a BGPPeer peers them", () => {
+    // calicokit's own peers include reflectors-to-reflectors, also for nodes it will mark
+    const toReflectors = planFromSnapshot(
+      cluster(sixNodes()),
+      { to: "route-reflectors", rrCount: 3 },
+      context,
+    );
+    expect(toReflectors).toMatchObject({ reflectorsPeer: true, previousReflectorsPeer: true });
+    expect(
+      planFromSnapshot(
+        migrated([1, 2]),
+        { to: "reflector-set", rrNodes: ["node-2", "node-3"] },
+        context,
+      ),
+    ).toMatchObject({ reflectorsPeer: true, previousReflectorsPeer: true });
+    // a hand-made cluster with clients-to-reflectors only (as Calico's own e2e test builds it)
+    const handMade = migrated([1, 2]);
+    const clientsOnly = {
+      ...handMade,
+      peers: handMade.peers.filter((p) => p.metadata.name === "node-peer-to-rr"),
+    };
+    expect(planFromSnapshot(clientsOnly, { to: "mesh" }, context)).toMatchObject({
+      previousReflectorsPeer: false,
+    });
+    expect(
+      planFromSnapshot(
+        clientsOnly,
+        { to: "reflector-set", rrNodes: ["node-2", "node-3"] },
+        context,
+      ),
+    ).toMatchObject({ reflectorsPeer: false, previousReflectorsPeer: false });
+  });
+
   test("planDrift names each object that moved since the plan", () => {
     const snapshot = cluster(sixNodes());
     const plan = planFromSnapshot(snapshot, { to: "route-reflectors", rrCount: 2 }, context);

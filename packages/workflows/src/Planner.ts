@@ -70,6 +70,40 @@ function selects(selector: string, node: SnapshotNode): boolean {
   return parseSelector(selector).matches(node.labels);
 }
 
+/**
+ * Whether calico-node peers every two of `reflectors` with each other: a BGPPeer selects one on
+ * its node side and the other on its peer side (its reverse peering makes either order enough).
+ * `marked`: with the reflector label the migration gives them.
+ */
+function reflectorsPeered(
+  peers: readonly BgpPeer[],
+  reflectors: readonly SnapshotNode[],
+  options: { readonly marked: boolean },
+): boolean {
+  const { key, value } = migrationDefaults.reflectorLabel;
+  const nodes = reflectors.map((n) =>
+    options.marked ? { ...n, labels: { ...n.labels, [key]: value } } : n,
+  );
+  const peered = (a: SnapshotNode, b: SnapshotNode) =>
+    peers.some(
+      (p) =>
+        p.spec.peerSelector !== undefined &&
+        selects(p.spec.nodeSelector ?? "all()", a) &&
+        selects(p.spec.peerSelector, b),
+    );
+  return nodes.every((a, i) => nodes.slice(i + 1).every((b) => peered(a, b) || peered(b, a)));
+}
+
+/** The BGPPeers once the plan's peer changes are made. */
+function peersAfter(snapshot: ClusterSnapshot, builder: PlanBuilder): BgpPeer[] {
+  const changed = builder.changes.filter((c) => c.kind === "BGPPeer");
+  const kept = snapshot.peers.filter((p) => !changed.some((c) => c.name === p.metadata.name));
+  const created = changed
+    .filter((c) => c.after !== null)
+    .map((c) => ({ metadata: { name: c.name }, spec: c.after?.spec }) as BgpPeer);
+  return [...kept, ...created];
+}
+
 interface PlanContext {
   readonly id: string;
   readonly now: Date;
@@ -201,6 +235,8 @@ export function planFromSnapshot(
     nothingToDo: builder.changes.length === 0,
     routeReflectors: plannedReflectors,
     previousReflectors: previous.map((n) => n.name),
+    reflectorsPeer: reflectorsPeered(peersAfter(snapshot, builder), reflectors, { marked: true }),
+    previousReflectorsPeer: reflectorsPeered(snapshot.peers, previous, { marked: false }),
     families: families(snapshot),
     nodeCount: snapshot.nodes.length,
     steps: builder.changes.length === 0 ? [] : steps,

@@ -34,6 +34,7 @@ describe("reflectorCoverage", () => {
     sampledClients: [c3],
     families: ["v4" as const],
     min: 2,
+    reflectorsPeer: true,
   };
 
   test("done when every client is Established to two reflectors, from the reflectors' and the sample's view", () => {
@@ -76,6 +77,7 @@ describe("reflectorCoverage", () => {
       sampledClients: [],
       families: ["v4" as const, "v6" as const],
       min: 2,
+      reflectorsPeer: true,
     };
     const o: BgpObservation = new Map([
       ["rr-1", [up("10.0.0.3"), up("fd00::3", "NodePeer", "v6")]],
@@ -95,6 +97,7 @@ describe("reflectorCoverage: the reflectors with each other", () => {
     sampledClients: [],
     families: ["v4" as const],
     min: 2,
+    reflectorsPeer: true,
   };
   const client = up("10.0.0.3");
 
@@ -120,6 +123,20 @@ describe("reflectorCoverage: the reflectors with each other", () => {
     expect(reflectorCoverage(healed, input)).toMatchObject({ done: true, standing: "met" });
   });
 
+  test("reflectors no BGPPeer peers with each other (clients-to-reflectors only) need no such sessions", () => {
+    const noReflectorMesh: BgpObservation = new Map([
+      ["rr-1", [client]],
+      ["rr-2", [client]],
+      ["rr-3", []],
+    ]);
+    expect(reflectorCoverage(noReflectorMesh, { ...input, reflectorsPeer: false })).toMatchObject({
+      done: true,
+      standing: "met",
+      detail: "every client Established to >= 2 route reflectors",
+    });
+    expect(reflectorCoverage(noReflectorMesh, input)).toMatchObject({ done: false });
+  });
+
   test("one side's report is not enough: a session Established on one reflector only is down", () => {
     const oneSided: BgpObservation = new Map([
       ["rr-1", [client, up("10.0.0.2"), up("10.0.0.5")]],
@@ -138,6 +155,7 @@ describe("reflectorCoverage: the reflectors with each other", () => {
       sampledClients: [],
       families: ["v4" as const, "v6" as const],
       min: 2,
+      reflectorsPeer: true,
     };
     const v4Only: BgpObservation = new Map([
       ["rr-1", [up("10.0.0.2")]],
@@ -156,6 +174,7 @@ describe("reflectorCoverage standing: how bad it is once every report is in", ()
     sampledClients: [c3],
     families: ["v4" as const],
     min: 2,
+    reflectorsPeer: true,
   };
 
   test("waiting while a node that should report has not, however short the rest looks", () => {

@@ -83,7 +83,7 @@ function establishedTo(
 
 /**
  * Every client is Established to at least `min` reflectors, and every reflector to every other
- * reflector, in every family in use. Counted from the reflectors' own reports (a reflector lists
+ * reflector when the topology peers them (`reflectorsPeer`), in every family in use. Counted from the reflectors' own reports (a reflector lists
  * every client session and its sessions with the other reflectors), so the cost grows with the
  * reflector count, not the node count; sampled clients must agree from their side. Reflectors in
  * `gone` (deleted) report nothing: every session with them counts as down.
@@ -96,6 +96,11 @@ export function reflectorCoverage(
     readonly sampledClients: readonly CheckedNode[];
     readonly families: readonly ("v4" | "v6")[];
     readonly min: number;
+    /**
+     * Whether a BGPPeer peers the reflectors with each other (calicokit's does; a hand-made
+     * cluster may have clients-to-reflectors only): only then are those sessions required.
+     */
+    readonly reflectorsPeer: boolean;
     readonly gone?: readonly string[];
   },
 ): Verdict {
@@ -137,7 +142,7 @@ export function reflectorCoverage(
         input.min,
       );
     }
-    for (const rr of reflectors) {
+    for (const rr of input.reflectorsPeer ? reflectors : []) {
       if (gone.has(rr.name)) continue;
       tally(rr, "reflector", upWith(rr, sessionsOf(rr.name)), reflectors.length - 1);
     }
@@ -174,7 +179,7 @@ export function reflectorCoverage(
     short,
     detail:
       short.length === 0
-        ? `every client Established to >= ${input.min} route reflectors, every reflector to the others`
+        ? `every client Established to >= ${input.min} route reflectors${input.reflectorsPeer ? ", every reflector to the others" : ""}`
         : details.join("; "),
   };
 }
