@@ -56,7 +56,7 @@ export interface CliRun {
 /** A running CLI process, for tests that signal it mid-run. */
 export interface CliProcess {
   readonly pid: number;
-  /** Resolves when stdout has printed a line matching `pattern`. */
+  /** Resolves when stdout has printed a line matching `pattern`; rejects if the process ends first. */
   waitForOutput(pattern: RegExp): Promise<void>;
   readonly done: Promise<CliRun>;
 }
@@ -98,10 +98,18 @@ export function startCli(
   );
   return {
     pid: child.pid as number,
+    // quoting what it printed, instead of leaving the test to time out with no word of why
     waitForOutput: (pattern) =>
       pattern.test(stdout)
         ? Promise.resolve()
-        : new Promise((resolve) => waiters.push({ pattern, resolve })),
+        : Promise.race([
+            new Promise<void>((resolve) => waiters.push({ pattern, resolve })),
+            done.then((end) => {
+              throw new Error(
+                `exited with ${end.code} before printing ${pattern}:\n${end.stdout}${end.stderr}`,
+              );
+            }),
+          ]),
     done,
   };
 }
