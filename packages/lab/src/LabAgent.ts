@@ -80,7 +80,9 @@ export class LabAgent {
     const agent = new LabAgent(options);
     try {
       await Promise.all(agent.watches.map((watch) => watch.start()));
-      await agent.sync();
+      // through drain, like every later sync: a watch event during this first one schedules
+      // another, and two syncs at once would stage the same node's file twice
+      await agent.resync();
       agent.reporter = await NodeStatusReporter.start({
         http: options.http,
         calicoApi: options.calicoApi,
