@@ -189,12 +189,13 @@ async function oneNode(
       ),
     };
   } finally {
-    // cleanup has its own budget: the caller's deadline may be what ended the wait
-    if (created !== undefined) {
-      await statuses
-        .delete(name, { uid: created.metadata.uid as string, signal: AbortSignal.timeout(10_000) })
-        .catch(() => undefined);
-    }
+    // cleanup has its own budget: the caller's deadline may be what ended the wait. A create
+    // cut short (abort, lost answer) may still have committed: the name is ours alone, so it
+    // is deleted by name then.
+    const uid = created?.metadata.uid as string | undefined;
+    await statuses
+      .delete(name, { ...(uid ? { uid } : {}), signal: AbortSignal.timeout(10_000) })
+      .catch(() => undefined);
   }
 }
 
