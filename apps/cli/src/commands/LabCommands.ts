@@ -290,10 +290,12 @@ export const serve: CommandHandler = async (invocation) => {
   rmSync(files.socket, { force: true });
   await new Promise<void>((resolve) => server.listen(files.socket, resolve));
   const onSignal = () => void stop();
-  process.off("SIGTERM", onEarlySignal);
-  process.off("SIGINT", onEarlySignal);
+  // the new handlers first: with no listener left, even for a moment, Node restores the
+  // signal's default action and a `lab down` landing then would kill the lab's owner outright
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  process.off("SIGTERM", onEarlySignal);
+  process.off("SIGINT", onEarlySignal);
   if (stopRequested) void stop();
   // whatever breaks in here, the lab's BIRDs, namespaces and control plane must not outlive us
   process.on("uncaughtException", (error) => {
