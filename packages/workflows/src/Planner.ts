@@ -56,18 +56,22 @@ export function classifyTopology(snapshot: ClusterSnapshot): ClusterTopology {
   if (reflectors.length === 0) return "custom";
   const clients = snapshot.nodes.filter((n) => n.clusterId === null);
   const served = clients.every((client) =>
-    snapshot.peers.some(
-      (p) =>
-        p.spec.peerSelector !== undefined &&
-        selects(p.spec.nodeSelector ?? "all()", client) &&
-        reflectors.some((rr) => selects(p.spec.peerSelector as string, rr)),
-    ),
+    snapshot.peers.some((p) => reflectors.some((rr) => peersFrom(p, client, rr))),
   );
   return served ? "route-reflectors" : "custom";
 }
 
 function selects(selector: string, node: SnapshotNode): boolean {
   return parseSelector(selector).matches(node.labels);
+}
+
+/** Whether `peer` gives node `from` a session to node `to` (selected on its node and peer sides). */
+function peersFrom(peer: BgpPeer, from: SnapshotNode, to: SnapshotNode): boolean {
+  return (
+    peer.spec.peerSelector !== undefined &&
+    selects(peer.spec.nodeSelector ?? "all()", from) &&
+    selects(peer.spec.peerSelector, to)
+  );
 }
 
 /**
@@ -85,13 +89,8 @@ function reflectorsPeered(
     options.marked ? { ...n, labels: { ...n.labels, [key]: value } } : n,
   );
   const peered = (a: SnapshotNode, b: SnapshotNode) =>
-    peers.some(
-      (p) =>
-        p.spec.peerSelector !== undefined &&
-        selects(p.spec.nodeSelector ?? "all()", a) &&
-        selects(p.spec.peerSelector, b),
-    );
-  return nodes.every((a, i) => nodes.slice(i + 1).every((b) => peered(a, b) || peered(b, a)));
+    peers.some((p) => peersFrom(p, a, b) || peersFrom(p, b, a));
+  return nodes.every((a, i) => nodes.slice(i + 1).every((b) => peered(a, b)));
 }
 
 /** The BGPPeers once the plan's peer changes are made. */
