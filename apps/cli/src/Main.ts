@@ -31,13 +31,13 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       new CliError("Interrupted", `interrupted by ${by} before the command finished`),
     );
   };
+  let verbose = argv.includes("-v") || argv.includes("--verbose");
   // A command that stopped because it was asked to says so (130), unless it ended with an
   // outcome of its own, e.g. a migration that rolled back (3).
   const interrupted = (code: number) =>
     controller.signal.aborted && (code === exitCodes.Failed || code === 0)
       ? report(controller.signal.reason, io, verbose)
       : code;
-  let verbose = argv.includes("-v") || argv.includes("--verbose");
   if (argv[0] === "__complete") {
     const { completeWords } = await import("./Completion.js");
     const words = completeWords(rootCommand, globalFlags, argv.slice(1));
