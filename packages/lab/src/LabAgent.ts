@@ -30,10 +30,13 @@ type RawObject = any;
 const settleMs = 20;
 /** Periodic re-sync: retries reloads that failed (e.g. BIRD was restarting). */
 const resyncMs = 5000;
+/** Where the lab's calico-node runs (a manifest install's namespace): its BGP password Secrets. */
+const calicoNodeNamespace = "kube-system";
 
 /**
- * The lab's calico-node, BGP part: watches Nodes, BGPPeers, BGPConfigurations, IPPools and
- * BlockAffinities (list + watch on the lab's API group), computes every lab node's sessions with
+ * The lab's calico-node, BGP part: watches Nodes, BGPPeers, BGPConfigurations, IPPools,
+ * BlockAffinities (list + watch on the lab's API group) and the Secrets of `kube-system` (BGP
+ * passwords, read as calico-node reads them from its namespace), computes every lab node's sessions with
  * `computeClusterBgp`, renders them with `renderBirdConfig`, checks a changed file with
  * `bird -p` (a rejected file leaves the old one in force, as confd's check_cmd does), installs it
  * and has BIRD re-read it (`configure`, like confd's SIGHUP: unchanged protocols keep their
@@ -69,6 +72,8 @@ export class LabAgent {
       new KubeWatch(options.http, path("bgpconfigurations"), onChange),
       new KubeWatch(options.http, path("ippools"), onChange),
       new KubeWatch(options.http, path("blockaffinities"), onChange),
+      // BGP password Secrets, from calico-node's namespace as calico-node reads them
+      new KubeWatch(options.http, `/api/v1/namespaces/${calicoNodeNamespace}/secrets`, onChange),
     ];
   }
 
@@ -166,7 +171,10 @@ export class LabAgent {
    * as v3 (v1 storage objects converted as Calico's Kubernetes backend reads them).
    */
   private snapshot(): BgpSnapshot {
-    const [nodes = [], ...calico] = this.watches.map((watch) => [...watch.items.values()]);
+    const [nodeWatch, ...calicoWatches] = this.watches;
+    const secrets = calicoWatches.pop()?.items;
+    const nodes = [...(nodeWatch?.items.values() ?? [])];
+    const calico = calicoWatches.map((watch) => [...watch.items.values()]);
     const [bgpPeers, bgpConfigurations, ipPools, blockAffinities] = calico.map((items) =>
       this.options.calicoApi === "v1" ? items.flatMap((item) => this.fromStorage(item)) : items,
     );
@@ -176,6 +184,10 @@ export class LabAgent {
       bgpConfigurations,
       ipPools,
       blockAffinities,
+      resolveSecret: (name, key) => {
+        const encoded = secrets?.get(name)?.data?.[key];
+        return typeof encoded === "string" ? Buffer.from(encoded, "base64").toString() : undefined;
+      },
     };
   }
 
