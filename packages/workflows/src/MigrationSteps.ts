@@ -98,13 +98,18 @@ const deleteOurConfig = Effect.gen(function* () {
     .pipe(Effect.catchTag("NotFound", () => Effect.void));
 });
 
-/** Sets nodeToNodeMeshEnabled (null: remove the field, Calico's default "on"). */
-const setMesh = (enabled: boolean | null) =>
+/**
+ * Brings BGPConfiguration `default`'s mesh fields to `wanted`: nodeToNodeMeshEnabled and, when
+ * the plan moves them, nodeMeshPassword and nodeMeshMaxRestartTime (null removes a field; a
+ * removed nodeToNodeMeshEnabled is Calico's default "on"). One patch, so the mesh and its
+ * password never disagree with Calico's rule that a password needs the mesh on.
+ */
+const setMesh = (wanted: Readonly<Record<string, unknown>>) =>
   Effect.gen(function* () {
     const api = yield* CalicoApi;
     const config = yield* findConfig;
     if (config === undefined) {
-      if (enabled !== false) return; // absent means the mesh is on
+      if (wanted.nodeToNodeMeshEnabled !== false) return; // absent means the mesh is on
       return yield* Effect.fail(
         new WorkflowError(
           "VerificationFailed",
@@ -112,13 +117,13 @@ const setMesh = (enabled: boolean | null) =>
         ),
       );
     }
-    if ((config.spec.nodeToNodeMeshEnabled ?? null) === enabled) return;
+    const spec: Record<string, unknown> = { ...config.spec };
+    const differs = Object.entries(wanted).some(
+      ([field, value]) => JSON.stringify(spec[field] ?? null) !== JSON.stringify(value),
+    );
+    if (!differs) return;
     yield* api.call((signal) =>
-      api.client.bgpConfigurations.patch(
-        "default",
-        { spec: { nodeToNodeMeshEnabled: enabled } },
-        { signal },
-      ),
+      api.client.bgpConfigurations.patch("default", { spec: wanted }, { signal }),
     );
   });
 
@@ -451,9 +456,7 @@ export function stepProgram(id: StepId, context: StepContext): StepProgram {
     case "disable-mesh":
     case "enable-mesh": {
       const change = changes[0];
-      const value = (c: PlannedChange | undefined, side: "before" | "after") =>
-        (c?.[side]?.nodeToNodeMeshEnabled ?? null) as boolean | null;
-      const switched = setMesh(value(change, "after"));
+      const switched = setMesh(change?.after ?? {});
       return {
         // The mesh goes off only over coverage checked right now, on the live node set: an
         // approval wait or a slow verify leaves time for a node to join (scenario 10) or a
@@ -462,7 +465,7 @@ export function stepProgram(id: StepId, context: StepContext): StepProgram {
           id === "disable-mesh"
             ? Effect.andThen(coverageCheck(context, id, "planned"), switched)
             : switched,
-        compensate: setMesh(value(change, "before")),
+        compensate: setMesh(change?.before ?? {}),
       };
     }
     case "verify-sessions":

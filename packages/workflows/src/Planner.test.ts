@@ -441,21 +441,131 @@ describe("preflight: BGP password Secrets (failure 9)", () => {
     );
     expect(planFromSnapshot(foreign, change, context).nothingToDo).toBe(false);
   });
+});
 
-  test("a mesh password refuses the move to route reflectors (Calico forbids it with the mesh off)", () => {
-    const snapshot = cluster(sixNodes(), {
+describe("the mesh's password and restart time move with the sessions", () => {
+  const password = { secretKeyRef: { name: "bgp-passwords", key: "mesh" } };
+  const withMeshSettings = () =>
+    cluster(sixNodes(), {
       bgpConfiguration: {
         apiVersion: "projectcalico.org/v3",
         kind: "BGPConfiguration",
-        metadata: { name: "default" },
-        spec: { nodeMeshPassword: { secretKeyRef: { name: "bgp-passwords", key: "mesh" } } },
+        metadata: { name: "default", resourceVersion: "5" },
+        spec: { nodeMeshPassword: password, nodeMeshMaxRestartTime: "2m0s" },
       },
-      passwordSecrets: [
-        secret({ key: "mesh", usedBy: "BGPConfiguration default spec.nodeMeshPassword" }),
-      ],
     });
-    const reasons = refusal(snapshot, { to: "route-reflectors", rrCount: 2 });
-    expect(reasons).toContain("BGPConfiguration default sets nodeMeshPassword");
-    expect(reasons).not.toContain("Secret kube-system/bgp-passwords");
+  const meshSwitch = (plan: ReturnType<typeof planFromSnapshot>) =>
+    plan.changes.find((c) => c.step === "disable-mesh" || c.step === "enable-mesh");
+
+  test("to route reflectors: the BGPPeers carry them, the mesh switch removes them in the same patch", () => {
+    const plan = planFromSnapshot(
+      withMeshSettings(),
+      { to: "route-reflectors", rrCount: 3 },
+      context,
+    );
+    const peers = plan.changes.filter((c) => c.kind === "BGPPeer");
+    expect(peers).toHaveLength(2);
+    for (const peer of peers) {
+      expect(peer.after?.spec).toMatchObject({ password, maxRestartTime: "2m0s" });
+    }
+    expect(meshSwitch(plan)).toMatchObject({
+      step: "disable-mesh",
+      before: {
+        nodeToNodeMeshEnabled: null,
+        nodeMeshPassword: password,
+        nodeMeshMaxRestartTime: "2m0s",
+      },
+      after: { nodeToNodeMeshEnabled: false, nodeMeshPassword: null, nodeMeshMaxRestartTime: null },
+    });
+    expect(meshSwitch(plan)?.why).toContain(
+      "nodeMeshPassword and nodeMeshMaxRestartTime move onto the BGPPeers",
+    );
+  });
+
+  test("without them nothing extra is planned", () => {
+    const plan = planFromSnapshot(
+      cluster(sixNodes()),
+      { to: "route-reflectors", rrCount: 3 },
+      context,
+    );
+    for (const peer of plan.changes.filter((c) => c.kind === "BGPPeer")) {
+      expect(Object.keys(peer.after?.spec as object).sort()).toEqual([
+        "nodeSelector",
+        "peerSelector",
+      ]);
+    }
+    expect(meshSwitch(plan)?.after).toEqual({ nodeToNodeMeshEnabled: false });
+  });
+
+  test("back to the mesh: it gets the settings of calicokit's BGPPeers back", () => {
+    const snapshot = migrated([1, 2, 3]);
+    const carried = {
+      ...snapshot,
+      peers: snapshot.peers.map((p) => ({
+        ...p,
+        spec: { ...p.spec, password, maxRestartTime: "2m0s" },
+      })),
+    };
+    const plan = planFromSnapshot(carried, { to: "mesh" }, context);
+    expect(meshSwitch(plan)).toMatchObject({
+      step: "enable-mesh",
+      before: {
+        nodeToNodeMeshEnabled: false,
+        nodeMeshPassword: null,
+        nodeMeshMaxRestartTime: null,
+      },
+      after: {
+        nodeToNodeMeshEnabled: true,
+        nodeMeshPassword: password,
+        nodeMeshMaxRestartTime: "2m0s",
+      },
+    });
+    // peers that disagree cannot become one mesh setting
+    const [first, second] = carried.peers;
+    const split = {
+      ...carried,
+      peers: [first, { ...second, spec: { ...second?.spec, password: undefined } }],
+    };
+    expect(refusal(split as ClusterSnapshot, { to: "mesh" })).toContain(
+      "carry different passwords or maxRestartTime (password bgp-passwords/mesh, maxRestartTime 2m0s; no password, maxRestartTime 2m0s)",
+    );
+  });
+
+  test("a half-way cluster whose calicokit peers lack the mesh's password is refused, naming the peer", () => {
+    const snapshot = withMeshSettings();
+    const halfWay = {
+      ...snapshot,
+      peers: reflectorPeers({ maxRestartTime: "2m0s" }).map((p) => ({
+        ...p,
+        metadata: { ...p.metadata, resourceVersion: "9" },
+      })),
+    };
+    const reasons = refusal(halfWay, { to: "route-reflectors", rrCount: 3 });
+    expect(reasons).toContain(
+      "BGPPeer node-peer-to-rr (calicokit's, from an earlier run) does not carry the mesh's password and maxRestartTime (password bgp-passwords/mesh, maxRestartTime 2m0s)",
+    );
+    // with the same settings (a duration as Go reads it) it goes on where the earlier run stopped
+    const same = { ...halfWay, peers: reflectorPeers({ password, maxRestartTime: "120s" }) };
+    expect(
+      planFromSnapshot(same, { to: "route-reflectors", rrCount: 3 }, context).changes.some(
+        (c) => c.kind === "BGPPeer",
+      ),
+    ).toBe(false);
+  });
+
+  test("a password changed since the plan is drift", () => {
+    const snapshot = withMeshSettings();
+    const plan = planFromSnapshot(snapshot, { to: "route-reflectors", rrCount: 3 }, context);
+    expect(planDrift(snapshot, plan)).toEqual([]);
+    const changed = {
+      ...snapshot,
+      bgpConfiguration: {
+        ...(snapshot.bgpConfiguration as NonNullable<ClusterSnapshot["bgpConfiguration"]>),
+        spec: { nodeMeshPassword: { secretKeyRef: { name: "other", key: "mesh" } } },
+      },
+    };
+    expect(planDrift(changed, plan).join("\n")).toContain(
+      "BGPConfiguration default: planned against",
+    );
   });
 });

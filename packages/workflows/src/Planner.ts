@@ -1,4 +1,4 @@
-import { type BgpPeer, parseSelector } from "@calicokit/types";
+import { type BgpPeer, parseGoDuration, parseSelector } from "@calicokit/types";
 import type { ClusterSnapshot, PasswordSecretCheck, SnapshotNode } from "./ClusterSnapshot.js";
 import { stepDefinitions } from "./internal/StepCatalog.js";
 import type {
@@ -12,14 +12,66 @@ import { type MigrationRequest, migrationDefaults, ownershipLabels } from "./Mig
 import { chooseReflectors } from "./ReflectorChoice.js";
 import { WorkflowError } from "./WorkflowError.js";
 
-/** The two BGPPeers of the documented procedure, under calicokit's default names. */
-export function reflectorPeers(): BgpPeer[] {
+/**
+ * What a session of the mesh carries that its replacement must carry too: the mesh's password
+ * and graceful-restart time (BGPConfiguration `nodeMeshPassword`, `nodeMeshMaxRestartTime`), as a
+ * BGPPeer names them. Calico forbids both on `default` while the mesh is off, so the move to
+ * route reflectors puts them on the BGPPeers and removes them in the mesh switch; the way back
+ * does the reverse. Without them the cluster's sessions would silently lose their password.
+ */
+export interface SessionSettings {
+  readonly password?: NonNullable<BgpPeer["spec"]["password"]>;
+  readonly maxRestartTime?: string;
+}
+
+function sessionSettings(
+  password: SessionSettings["password"] | undefined,
+  maxRestartTime: string | undefined,
+): SessionSettings {
+  return {
+    ...(password !== undefined ? { password } : {}),
+    ...(maxRestartTime !== undefined ? { maxRestartTime } : {}),
+  };
+}
+
+/** The mesh's session settings, read from BGPConfiguration `default`. */
+function meshSessionSettings(snapshot: ClusterSnapshot): SessionSettings {
+  const spec = snapshot.bgpConfiguration?.spec;
+  return sessionSettings(spec?.nodeMeshPassword, spec?.nodeMeshMaxRestartTime);
+}
+
+/** Same password, and the same restart time as Go reads it (`120s` is `2m0s`). */
+function sameSettings(a: SessionSettings, b: SessionSettings): boolean {
+  const restart = (s: SessionSettings) =>
+    s.maxRestartTime === undefined ? null : (parseGoDuration(s.maxRestartTime) ?? s.maxRestartTime);
+  return (
+    JSON.stringify(a.password ?? null) === JSON.stringify(b.password ?? null) &&
+    restart(a) === restart(b)
+  );
+}
+
+function describeSettings(s: SessionSettings): string {
+  const ref = s.password?.secretKeyRef;
+  const password = ref === undefined ? "no password" : `password ${ref.name}/${ref.key}`;
+  return `${password}, ${s.maxRestartTime === undefined ? "no maxRestartTime" : `maxRestartTime ${s.maxRestartTime}`}`;
+}
+
+/** A BGPPeer's session settings. */
+function peerSessionSettings(peer: BgpPeer): SessionSettings {
+  return sessionSettings(peer.spec.password, peer.spec.maxRestartTime);
+}
+
+/**
+ * The two BGPPeers of the documented procedure, under calicokit's default names, carrying
+ * `session` (the mesh's password and restart time when it has them).
+ */
+export function reflectorPeers(session: SessionSettings = {}): BgpPeer[] {
   const { key } = migrationDefaults.reflectorLabel;
   const peer = (name: string, nodeSelector: string): BgpPeer => ({
     apiVersion: "projectcalico.org/v3",
     kind: "BGPPeer",
     metadata: { name, labels: { ...ownershipLabels } },
-    spec: { nodeSelector, peerSelector: `has(${key})` },
+    spec: { nodeSelector, peerSelector: `has(${key})`, ...session },
   });
   return [
     peer(migrationDefaults.clientPeerName, `!has(${key})`),
@@ -133,7 +185,7 @@ export function planFromSnapshot(
       "only crd.projectcalico.org/v1 is served (no Calico API server): calicokit writes through it as calicoctl does (Calico's validation and defaulting client-side, v3 metadata in the projectcalico.org/metadata annotation)",
     );
   }
-  checkPasswordSecrets(snapshot, request, refusals);
+  checkPasswordSecrets(snapshot, refusals);
   const foreign = snapshot.peers.filter((p) => !isOurs(p));
   const external = foreign.filter((p) => p.spec.peerIP !== undefined);
   if (external.length > 0) {
@@ -154,7 +206,7 @@ export function planFromSnapshot(
   let to: ClusterTopology;
   if (request.to === "mesh") {
     to = "mesh";
-    planToMesh(snapshot, builder, previous);
+    planToMesh(snapshot, builder, previous, refusals);
   } else {
     to = "route-reflectors";
     reflectors = pickReflectors(snapshot, request, podsByNode, refusals);
@@ -284,15 +336,9 @@ function checkCalicoVersion(version: string | null, refusals: string[], warnings
 /**
  * BGP passwords (failure 9): each Secret that a session of the migration uses must exist in
  * calico-node's namespace and be readable by calico-node's ServiceAccount, or that session comes
- * up without its password (or not at all). Going to route reflectors with a mesh password is
- * refused: Calico forbids nodeMeshPassword while the mesh is off, and the mesh switch does not
- * move it yet.
+ * up without its password (or not at all).
  */
-function checkPasswordSecrets(
-  snapshot: ClusterSnapshot,
-  request: MigrationRequest,
-  refusals: string[],
-) {
+function checkPasswordSecrets(snapshot: ClusterSnapshot, refusals: string[]) {
   const used = snapshot.passwordSecrets.filter(
     (s) =>
       s.usedBy.startsWith("BGPConfiguration") ||
@@ -301,16 +347,6 @@ function checkPasswordSecrets(
       ),
   );
   for (const secret of used) refusals.push(...secretProblems(secret));
-  const mesh = snapshot.bgpConfiguration?.spec;
-  if (
-    request.to === "route-reflectors" &&
-    (mesh?.nodeToNodeMeshEnabled ?? true) &&
-    (mesh?.nodeMeshPassword !== undefined || mesh?.nodeMeshMaxRestartTime !== undefined)
-  ) {
-    refusals.push(
-      `BGPConfiguration default sets ${mesh?.nodeMeshPassword !== undefined ? "nodeMeshPassword" : "nodeMeshMaxRestartTime"}: Calico forbids it while the mesh is off, and calicokit's mesh switch does not move it onto the route-reflector BGPPeers yet; migrate by hand, or remove it (the mesh then runs without it) and plan again`,
-    );
-  }
 }
 
 /** Why calico-node could not use the Secret, each with its fix; empty when it can. */
@@ -547,19 +583,35 @@ class PlanBuilder {
     this.changes.push(...this.deferred.splice(0));
   }
 
-  setMesh(step: StepId, enabled: boolean, why: string) {
+  /**
+   * Switches the mesh, moving its session settings with it: turned off, `default` loses
+   * nodeMeshPassword and nodeMeshMaxRestartTime (Calico forbids them then; the BGPPeers carry
+   * them); turned on, it gets `session` (the settings of the BGPPeers it replaces).
+   */
+  setMesh(step: StepId, enabled: boolean, why: string, session: SessionSettings = {}) {
     const config = this.snapshot.bgpConfiguration;
     const current = config?.spec.nodeToNodeMeshEnabled;
     if ((current ?? true) === enabled) return;
+    const carried = enabled ? session : meshSessionSettings(this.snapshot);
+    const fields = {
+      ...(carried.password !== undefined ? { nodeMeshPassword: carried.password } : {}),
+      ...(carried.maxRestartTime !== undefined
+        ? { nodeMeshMaxRestartTime: carried.maxRestartTime }
+        : {}),
+    };
+    const absent = Object.fromEntries(Object.keys(fields).map((k) => [k, null]));
     this.add({
       step,
       kind: "BGPConfiguration",
       name: "default",
       action: "patch",
       resourceVersion: config?.metadata.resourceVersion ?? null,
-      before: { nodeToNodeMeshEnabled: current ?? null },
-      after: { nodeToNodeMeshEnabled: enabled },
-      why,
+      before: { nodeToNodeMeshEnabled: current ?? null, ...(enabled ? absent : fields) },
+      after: { nodeToNodeMeshEnabled: enabled, ...(enabled ? fields : absent) },
+      why:
+        Object.keys(fields).length === 0
+          ? why
+          : `${why}; ${Object.keys(fields).join(" and ")} ${enabled ? "come back from the BGPPeers" : "move onto the BGPPeers (Calico forbids them with the mesh off)"}`,
     });
   }
 
@@ -592,9 +644,18 @@ function planToReflectors(
       why: "BGPConfiguration default does not exist: create it with the mesh explicitly on, so turning it off later is one small patch",
     });
   }
-  for (const peer of reflectorPeers()) {
+  const session = meshSessionSettings(snapshot);
+  for (const peer of reflectorPeers(session)) {
     const existing = snapshot.peers.find((p) => p.metadata.name === peer.metadata.name);
-    if (existing !== undefined && isOurs(existing)) continue;
+    if (existing !== undefined && isOurs(existing)) {
+      // left by an earlier run: its sessions replace the mesh's, so they must match them
+      if (meshEnabled(snapshot) && !sameSettings(peerSessionSettings(existing), session)) {
+        refusals.push(
+          `BGPPeer ${existing.metadata.name} (calicokit's, from an earlier run) does not carry the mesh's password and maxRestartTime (${describeSettings(session)}): its sessions would replace the mesh's with other settings; delete it (kubectl delete bgppeers.projectcalico.org ${existing.metadata.name}) and plan again`,
+        );
+      }
+      continue;
+    }
     builder.add({
       step: "create-peers",
       kind: "BGPPeer",
@@ -632,11 +693,21 @@ function planToMesh(
   snapshot: ClusterSnapshot,
   builder: PlanBuilder,
   previous: readonly SnapshotNode[],
+  refusals: string[],
 ) {
+  // the mesh takes over the sessions of calicokit's BGPPeers, with their settings
+  const ours = snapshot.peers.filter(isOurs);
+  const settings = ours.map(peerSessionSettings);
+  if (settings.some((s) => !sameSettings(s, settings[0] ?? {}))) {
+    refusals.push(
+      `calicokit's BGPPeers ${ours.map((p) => p.metadata.name).join(", ")} carry different passwords or maxRestartTime (${settings.map(describeSettings).join("; ")}), and the mesh has one of each: make them the same, then plan again`,
+    );
+  }
   builder.setMesh(
     "enable-mesh",
     true,
     "turn the node-to-node mesh back on while the reflectors still serve",
+    settings[0] ?? {},
   );
   builder.markNodes(
     "unmark-route-reflectors",
@@ -737,7 +808,8 @@ function liveState(snapshot: ClusterSnapshot, change: PlannedChange): unknown {
     case "BGPConfiguration": {
       const config = snapshot.bgpConfiguration;
       if (change.action === "create") return config === null ? null : "exists";
-      return { nodeToNodeMeshEnabled: config?.spec.nodeToNodeMeshEnabled ?? null };
+      const spec: Record<string, unknown> = { ...config?.spec };
+      return Object.fromEntries(Object.keys(change.before ?? {}).map((k) => [k, spec[k] ?? null]));
     }
   }
 }

@@ -54,6 +54,12 @@ export {
   type WatchMigrationOptions,
   watchMigration,
 } from "./Migrations.js";
-export { classifyTopology, planDrift, planFromSnapshot, reflectorPeers } from "./Planner.js";
+export {
+  classifyTopology,
+  planDrift,
+  planFromSnapshot,
+  reflectorPeers,
+  type SessionSettings,
+} from "./Planner.js";
 export { chooseReflectors } from "./ReflectorChoice.js";
 export { type AnyWorkflowError, WorkflowError, type WorkflowErrorTag } from "./WorkflowError.js";

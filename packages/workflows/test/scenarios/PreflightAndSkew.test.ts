@@ -163,7 +163,7 @@ describe("preflight on a control plane of its own, as the least-privilege migrat
         true,
       );
 
-      // with calico-node's Role, only the mesh switch's own limit is left
+      // with calico-node's Role the plan is made, and its BGPPeers carry the mesh's password
       await grant(http, {
         name: "bgp-secret-access",
         subject: { kind: "ServiceAccount", name: "calico-node", namespace: "kube-system" },
@@ -177,9 +177,16 @@ describe("preflight on a control plane of its own, as the least-privilege migrat
         ],
         namespace: "kube-system",
       });
-      const readable = await refusal(planMigration(client, { to: "route-reflectors", rrCount: 2 }));
-      expect(readable.reasons).toEqual([
-        expect.stringContaining("BGPConfiguration default sets nodeMeshPassword"),
+      const readable = await planMigration(client, { to: "route-reflectors", rrCount: 2 });
+      expect(
+        readable.changes.filter((c) => c.kind === "BGPPeer").map((c) => c.after?.spec),
+      ).toEqual([
+        expect.objectContaining({
+          password: { secretKeyRef: { name: "bgp-passwords", key: "mesh" } },
+        }),
+        expect.objectContaining({
+          password: { secretKeyRef: { name: "bgp-passwords", key: "mesh" } },
+        }),
       ]);
     } finally {
       await ok(http, "DELETE", `${v3}/bgpconfigurations/default`);
