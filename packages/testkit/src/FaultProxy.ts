@@ -135,6 +135,12 @@ function pathMatcher(pattern: string | RegExp): RegExp {
 export async function startFaultProxy(input: {
   readonly target: string;
   readonly caData?: string;
+  /**
+   * Authenticates requests that carry no Authorization header as this bearer token. kubectl
+   * sends no credentials to a plain-HTTP server (client-go applies a kubeconfig's user only over
+   * TLS), so a kubectl pointed at the proxy needs the proxy to add them.
+   */
+  readonly bearerToken?: string;
 }): Promise<FaultProxy> {
   const target = new URL(input.target);
   const agent =
@@ -194,7 +200,13 @@ export async function startFaultProxy(input: {
     }
     if (action?.kind === "delay") await sleep(action.ms);
 
-    const headers = { ...req.headers, host: target.host };
+    const headers = {
+      ...req.headers,
+      host: target.host,
+      ...(input.bearerToken !== undefined && req.headers.authorization === undefined
+        ? { authorization: `Bearer ${input.bearerToken}` }
+        : {}),
+    };
     const upstream = transport.request(
       new URL(req.url ?? "/", target),
       { method, headers, agent },

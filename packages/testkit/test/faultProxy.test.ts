@@ -32,6 +32,26 @@ describe("fault proxy in front of the real apiserver", () => {
     expect(res.json<{ kind: string }>().kind).toBe("BGPPeerList");
   });
 
+  it("authenticates a request without credentials as its bearerToken (kubectl over plain HTTP), and only then", async () => {
+    const anonymous = new KubeHttp({ url: proxy.url });
+    const authenticating = await startFaultProxy({
+      target: cp.url,
+      caData: cp.caData,
+      bearerToken: cp.admin.token,
+    });
+    const viaToken = new KubeHttp({ url: authenticating.url });
+    const wrongToken = new KubeHttp({ url: authenticating.url, token: "not-a-token" });
+    try {
+      expect((await anonymous.request({ method: "GET", path: peers })).status).toBe(401);
+      expect((await viaToken.request({ method: "GET", path: peers })).status).toBe(200);
+      // credentials the client sends are its own: never replaced
+      expect((await wrongToken.request({ method: "GET", path: peers })).status).toBe(401);
+    } finally {
+      for (const client of [anonymous, viaToken, wrongToken]) client.close();
+      await authenticating.stop();
+    }
+  });
+
   it("answers 429 with Retry-After the scripted number of times, then lets requests through", async () => {
     const name = unique();
     const rule = proxy.inject({
