@@ -1,38 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { KubeHttp } from "@calicokit/testkit";
+import { binaryPath, type KubeHttp } from "@calicokit/testkit";
 import { calicoNodeAnnotations } from "@calicokit/types";
 import { ipForProtocolName } from "./internal/bird/ProtocolName.js";
+import { mustRun } from "./internal/Command.js";
 import { requestOk } from "./internal/LabApi.js";
-import { calicoApiVersion, calicoPath } from "./internal/LabObjects.js";
+import { calicoApiVersion, calicoPath, type LabCalicoApi } from "./internal/LabObjects.js";
+import { checkProcedureOptions } from "./internal/LabOptionsCheck.js";
 import type { Lab } from "./Lab.js";
 import { LabError } from "./LabError.js";
-
-/** Which nodes become route reflectors, and the cluster ID they share. */
-export interface RouteReflectorChoice {
-  readonly routeReflectors: readonly string[];
-  /** RouteReflectorClusterID: a plain IPv4 address shared by all RRs. */
-  readonly clusterId: string;
-}
-
-/** One of Calico's documented steps, numbered as the docs number them. */
-export type ProcedureStep = 1 | 2 | 3 | 4;
-
-/** What the procedure reports while it runs, for live progress. */
-export type ProcedureEvent =
-  | { readonly kind: "step"; readonly step: ProcedureStep; readonly title: string }
-  | { readonly kind: "progress"; readonly step: ProcedureStep; readonly detail: string }
-  | { readonly kind: "done"; readonly step: ProcedureStep; readonly ms: number };
-
-export interface ProcedureOptions {
-  readonly onEvent?: (event: ProcedureEvent) => void;
-  /** How long step 3 may wait for the client <-> RR sessions. Default 60 s. */
-  readonly sessionTimeoutMs?: number;
-  /**
-   * The API connection the procedure's requests go through. Default: the lab's admin
-   * connection; e.g. one through testkit's fault proxy, whose request log then counts them.
-   */
-  readonly http?: KubeHttp;
-}
+import type { ProcedureOptions, ProcedureStep, RouteReflectorChoice } from "./ProcedureOptions.js";
 
 /** The names of the two BGPPeers the documented procedure creates. */
 export const documentedPeerNames = {
@@ -64,6 +40,7 @@ export async function runDocumentedProcedure(
   choice: RouteReflectorChoice,
   options: ProcedureOptions = {},
 ): Promise<void> {
+  checkProcedureOptions(options);
   const emit = options.onEvent ?? (() => {});
   const api = lab.calicoApi;
   const apiVersion = calicoApiVersion(api);
@@ -85,40 +62,37 @@ export async function runDocumentedProcedure(
     emit({ kind: "done", step: n, ms: Date.now() - started });
   };
   const http = options.http ?? lab.http;
-  const send = (method: string, path: string, body: unknown, contentType?: string) =>
-    requestOk(http, method, path, body, contentType);
+  const writes =
+    options.kubectl === undefined
+      ? requestWrites(http, api)
+      : kubectlWrites(options.kubectl.kubeconfigPath, api);
 
   await step(1, "label the route reflectors and set their cluster ID", async () => {
     for (const rr of reflectors) {
-      await send(
-        "PATCH",
-        `/api/v1/nodes/${rr.name}`,
-        {
-          metadata: {
-            labels: { [routeReflectorLabel]: "true" },
-            annotations: { [calicoNodeAnnotations.routeReflectorClusterID]: choice.clusterId },
-          },
-        },
-        "application/merge-patch+json",
-      );
+      for (const done of await writes.markReflector(rr.name, choice.clusterId)) {
+        emit({ kind: "progress", step: 1, detail: done });
+      }
       emit({ kind: "progress", step: 1, detail: `${rr.name} (${rr.zone}) is a route reflector` });
     }
   });
 
-  await step(2, "peer clients with the route reflectors, and the reflectors with each other", () =>
-    Promise.all(
-      [
+  await step(
+    2,
+    "peer clients with the route reflectors, and the reflectors with each other",
+    async () => {
+      const peers = [
         [documentedPeerNames.clientsToReflectors, `!has(${routeReflectorLabel})`],
         [documentedPeerNames.reflectorMesh, `has(${routeReflectorLabel})`],
-      ].map(([name, nodeSelector]) =>
-        send("POST", calicoPath(api, "bgppeers"), {
-          apiVersion,
-          kind: "BGPPeer",
-          metadata: { name },
-          spec: { nodeSelector, peerSelector: `has(${routeReflectorLabel})` },
-        }),
-      ),
-    ).then(() => undefined),
+      ].map(([name, nodeSelector]) => ({
+        apiVersion,
+        kind: "BGPPeer",
+        metadata: { name },
+        spec: { nodeSelector, peerSelector: `has(${routeReflectorLabel})` },
+      }));
+      for (const done of await writes.createPeers(peers)) {
+        emit({ kind: "progress", step: 2, detail: done });
+      }
+    },
   );
 
   await step(
@@ -159,21 +133,16 @@ export async function runDocumentedProcedure(
   await step(4, "disable the node-to-node mesh", async () => {
     const path = calicoPath(api, "bgpconfigurations", "default");
     const existing = await http.request({ method: "GET", path });
-    if (existing.status === 404) {
-      await send("POST", calicoPath(api, "bgpconfigurations"), {
-        apiVersion,
-        kind: "BGPConfiguration",
-        metadata: { name: "default" },
-        spec: { nodeToNodeMeshEnabled: false },
-      });
-    } else {
-      await send(
-        "PATCH",
-        path,
-        { spec: { nodeToNodeMeshEnabled: false } },
-        "application/merge-patch+json",
-      );
-    }
+    const done =
+      existing.status === 404
+        ? await writes.createObject({
+            apiVersion,
+            kind: "BGPConfiguration",
+            metadata: { name: "default" },
+            spec: { nodeToNodeMeshEnabled: false },
+          })
+        : await writes.patchMesh({ spec: { nodeToNodeMeshEnabled: false } });
+    for (const line of done) emit({ kind: "progress", step: 4, detail: line });
     for (;;) {
       let mesh = 0;
       for (const node of all) {
@@ -189,4 +158,100 @@ export async function runDocumentedProcedure(
 /** calico-node's name for an explicit-peer protocol to `ip` (e.g. `Node_10_99_0_2`). */
 function nodePeerProtocol(ip: string): string {
   return `Node_${ipForProtocolName(ip)}`;
+}
+
+/** How the procedure's writes reach the API server; each returns what it did, for progress. */
+interface ProcedureWrites {
+  markReflector(node: string, clusterId: string): Promise<string[]>;
+  createPeers(peers: readonly object[]): Promise<string[]>;
+  createObject(object: object): Promise<string[]>;
+  patchMesh(patch: object): Promise<string[]>;
+}
+
+/** One request per write, as fast as a program sends them. */
+function requestWrites(http: KubeHttp, api: LabCalicoApi): ProcedureWrites {
+  const send = (method: string, path: string, body: unknown, contentType?: string) =>
+    requestOk(http, method, path, body, contentType);
+  const mergePatch = "application/merge-patch+json";
+  return {
+    markReflector: async (node, clusterId) => {
+      await send(
+        "PATCH",
+        `/api/v1/nodes/${node}`,
+        {
+          metadata: {
+            labels: { [routeReflectorLabel]: "true" },
+            annotations: { [calicoNodeAnnotations.routeReflectorClusterID]: clusterId },
+          },
+        },
+        mergePatch,
+      );
+      return [];
+    },
+    createPeers: async (peers) => {
+      await Promise.all(peers.map((peer) => send("POST", calicoPath(api, "bgppeers"), peer)));
+      return [];
+    },
+    createObject: async (object) => {
+      await send("POST", calicoPath(api, "bgpconfigurations"), object);
+      return [];
+    },
+    patchMesh: async (patch) => {
+      await send("PATCH", calicoPath(api, "bgpconfigurations", "default"), patch, mergePatch);
+      return [];
+    },
+  };
+}
+
+/** The documented commands, each run with the real kubectl; each returns its command line. */
+function kubectlWrites(kubeconfigPath: string, api: LabCalicoApi): ProcedureWrites {
+  const group = calicoApiVersion(api).split("/")[0];
+  const program = kubectlPath();
+  const kubectl = async (args: readonly string[], stdin?: string) => {
+    await mustRun(program, ["--kubeconfig", kubeconfigPath, ...args], stdin);
+    return `$ kubectl ${args.join(" ")}`;
+  };
+  const apply = async (objects: readonly object[]) => [
+    await kubectl(
+      ["apply", "-f", "-"],
+      JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }),
+    ),
+  ];
+  return {
+    markReflector: async (node, clusterId) => [
+      await kubectl([
+        "annotate",
+        "node",
+        node,
+        `${calicoNodeAnnotations.routeReflectorClusterID}=${clusterId}`,
+        "--overwrite",
+      ]),
+      await kubectl(["label", "node", node, `${routeReflectorLabel}=true`, "--overwrite"]),
+    ],
+    createPeers: apply,
+    createObject: (object) => apply([object]),
+    patchMesh: async (patch) => [
+      await kubectl([
+        "patch",
+        `bgpconfigurations.${group}`,
+        "default",
+        "--type=merge",
+        "-p",
+        JSON.stringify(patch),
+      ]),
+    ],
+  };
+}
+
+/** The kubectl `make bootstrap` built (testkit finds it); missing, a LabError that says so. */
+function kubectlPath(): string {
+  try {
+    return binaryPath("kubectl");
+  } catch (error) {
+    throw new LabError(
+      "ToolMissing",
+      `kubectl is not built: ${(error as Error).message.split("\n")[0]}`,
+      "run `make bootstrap` (it builds kubectl with the control plane), or run the procedure without the kubectl option",
+    );
+  }
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-import { type ProcedureEvent, runDocumentedProcedure } from "./DocumentedProcedure.js";
+import { runDocumentedProcedure } from "./DocumentedProcedure.js";
 // `make demo`: a local lab with real BIRD, and Calico's documented mesh -> route-reflector
-// procedure run against it with live progress, the route probe watching every path.
+// procedure run against it as its kubectl commands, with live progress, the route probe
+// watching every path.
 import { birdRouteReplaceMs, Lab, type LabNodeStatus } from "./Lab.js";
 import { LabError } from "./LabError.js";
+import type { ProcedureEvent } from "./ProcedureOptions.js";
 
 const nodeCount = Number(process.env.DEMO_NODES ?? 6);
 const clusterId = "244.0.0.1";
@@ -11,11 +13,11 @@ const started = Date.now();
 const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s`;
 const say = (line: string) => console.log(`${clock()}  ${line}`);
 
-/** Two reflectors in different zones: one RR per zone survives a zone outage. */
+/** One reflector per zone (as many as calicokit's part of the demo uses): a zone outage leaves two. */
 function chooseReflectors(nodes: readonly LabNodeStatus[]): string[] {
   const byZone = new Map<string, string>();
   for (const node of nodes) if (!byZone.has(node.zone)) byZone.set(node.zone, node.name);
-  return [...byZone.values()].slice(0, 2);
+  return [...byZone.values()];
 }
 
 async function sessionTable(lab: Lab): Promise<string> {
@@ -77,7 +79,7 @@ try {
 
   const routeReflectors = chooseReflectors(nodes);
   say(
-    `plan: route reflectors ${routeReflectors.join(" and ")} (one per zone), cluster ID ${clusterId}`,
+    `plan: route reflectors ${routeReflectors.join(", ")} (one per zone), cluster ID ${clusterId}`,
   );
   await lab.sampleRoutes();
   const migrationStart = new Date();
@@ -85,6 +87,8 @@ try {
     lab,
     { routeReflectors, clusterId },
     {
+      // the documented commands, as an operator's script runs them
+      kubectl: { kubeconfigPath: lab.status().kubeconfig },
       onEvent: (event: ProcedureEvent) => {
         if (event.kind === "step") say(`step ${event.step}: ${event.title}`);
         else if (event.kind === "progress") say(`        ${event.detail}`);
@@ -107,7 +111,8 @@ try {
   say(
     "        (in the documented order a node leaves the mesh the moment it gets its cluster ID, before its new sessions are up)",
   );
-  const rrSessions = (nodes.length - routeReflectors.length) * routeReflectors.length + 1;
+  const rrCount = routeReflectors.length;
+  const rrSessions = (nodes.length - rrCount) * rrCount + (rrCount * (rrCount - 1)) / 2;
   say(`BGP sessions: ${meshSessions / 2} in the full mesh -> ${rrSessions} with route reflectors`);
   await stop(clientGaps.length === 0 ? 0 : 1);
 } catch (error) {

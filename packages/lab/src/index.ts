@@ -32,14 +32,7 @@ export {
   checkBirdConfig,
   reconfigureBird,
 } from "./BirdProcess.js";
-export {
-  documentedPeerNames,
-  type ProcedureEvent,
-  type ProcedureOptions,
-  type ProcedureStep,
-  type RouteReflectorChoice,
-  runDocumentedProcedure,
-} from "./DocumentedProcedure.js";
+export { documentedPeerNames, runDocumentedProcedure } from "./DocumentedProcedure.js";
 export type { IpFamily } from "./IpFamily.js";
 export {
   birdRouteReplaceMs,
@@ -58,6 +51,12 @@ export {
   NodeStatusReporter,
   type NodeStatusReporterOptions,
 } from "./NodeStatusReporter.js";
+export type {
+  ProcedureEvent,
+  ProcedureOptions,
+  ProcedureStep,
+  RouteReflectorChoice,
+} from "./ProcedureOptions.js";
 export { type ProbedNode, type RouteGap, RouteProbe } from "./RouteProbe.js";
 export {
   type SimulatedBgpReport,

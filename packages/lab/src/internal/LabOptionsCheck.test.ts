@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Lab } from "../Lab.js";
 import { LabError } from "../LabError.js";
-import { checkAddNodeOptions, checkLabOptions } from "./LabOptionsCheck.js";
+import { checkAddNodeOptions, checkLabOptions, checkProcedureOptions } from "./LabOptionsCheck.js";
 
 function refusal(run: () => unknown): LabError {
   try {
@@ -56,5 +56,29 @@ describe("Lab.up", () => {
     expect(error).toBeInstanceOf(LabError);
     expect(error).toMatchObject({ _tag: "InvalidOptions" });
     expect((error as LabError).message).toContain("calicoApi: required");
+  });
+});
+
+describe("checkProcedureOptions", () => {
+  it("accepts the documented options", () => {
+    expect(() =>
+      checkProcedureOptions({
+        onEvent: () => {},
+        sessionTimeoutMs: 60_000,
+        kubectl: { kubeconfigPath: "/tmp/kubeconfig" },
+      }),
+    ).not.toThrow();
+  });
+
+  it("refuses a misspelt option and a kubectl option without its kubeconfig", () => {
+    const error = refusal(() =>
+      checkProcedureOptions({ sessionTimeout: 5, kubectl: { kubeconfig: "/tmp/k" } }),
+    );
+    expect(error._tag).toBe("InvalidOptions");
+    expect(error.message).toContain("runDocumentedProcedure refused its options");
+    expect(error.message).toContain("sessionTimeout: unknown option (known: onEvent,");
+    expect(error.message).toContain(
+      'kubectl: must be { kubeconfigPath: <path of a kubeconfig> }, got {"kubeconfig":"/tmp/k"}',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { LabError } from "../LabError.js";
 import type { AddNodeOptions, LabOptions } from "../LabOptions.js";
+import type { ProcedureOptions } from "../ProcedureOptions.js";
 import { maxLabNodes } from "./LabAddressing.js";
 
 /** One option's rule: whether it must be given, and what is wrong with a given value. */
@@ -64,6 +65,38 @@ const addNodeOptionRules: OptionRules<AddNodeOptions> = {
         : "an object of string labels",
   },
 };
+
+const procedureOptionRules: OptionRules<ProcedureOptions> = {
+  onEvent: { problem: (value) => (typeof value === "function" ? undefined : "a function") },
+  sessionTimeoutMs: { problem: integerIn(1, 3_600_000) },
+  http: {
+    problem: (value) =>
+      typeof (value as { request?: unknown } | null)?.request === "function"
+        ? undefined
+        : "a KubeHttp from @calicokit/testkit",
+  },
+  kubectl: {
+    problem: (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      Object.keys(value).every((k) => k === "kubeconfigPath") &&
+      !nonEmptyString((value as { kubeconfigPath?: unknown }).kubeconfigPath)
+        ? undefined
+        : "{ kubeconfigPath: <path of a kubeconfig> }",
+  },
+};
+
+/**
+ * Checks `runDocumentedProcedure`'s options, the same way as `checkLabOptions`.
+ *
+ * @example
+ * ```ts
+ * checkProcedureOptions({ sessionTimeoutMs: 60_000 })
+ * ```
+ */
+export function checkProcedureOptions(options: unknown): asserts options is ProcedureOptions {
+  check("runDocumentedProcedure", options, procedureOptionRules);
+}
 
 /**
  * Checks `Lab.up`'s options before anything starts: unknown keys, missing required ones and
