@@ -10,7 +10,7 @@ import {
 // Issue 10, acceptance bullet 1: on the same 6-node, 3-zone lab with pods on node-1..3, the
 // workflow (rrCount 3) against Calico's documented order with the same reflectors.
 describe("side by side: the documented procedure and the workflow (real BIRD)", () => {
-  test("the workflow has no pod-affecting or client-client gap; same reflectors, same six topology writes", async () => {
+  test("the workflow has no pod-affecting or client-client gap; same reflectors; six topology writes to the commands' nine", async () => {
     const tag = process.pid % 1000;
     const documented: ComparisonRow = await runDocumentedSide(`cmp-doc-${tag}`);
     const workflow: ComparisonRow = await runWorkflowSide(`cmp-wf-${tag}`);
@@ -29,12 +29,13 @@ describe("side by side: the documented procedure and the workflow (real BIRD)", 
     const rrs = new Set(workflow.routeReflectors);
     expect(workflow.gaps.filter((g) => !rrs.has(g.node) && !rrs.has(g.owner))).toEqual([]);
     expect(workflow.gaps.filter((g) => g.end === undefined)).toEqual([]);
-    // The longest gaps are compared in bench/migration-side-by-side.bench.ts, not asserted: both
-    // orders make the same BIRD transition here, and its longest gap is decided by BGP
-    // connection collisions (both ends of a new session connecting at once, 2 s per retry), not
-    // by the order: docs/migrations.md, "Side by side", has the runs and a timeline.
+    // The longest gaps are compared in bench/migration-side-by-side.bench.ts, not asserted: a
+    // duration, and one that BGP connection collisions (both ends of a new session connecting
+    // at once, 2 s per retry) stretch at random: docs/migrations.md, "Side by side", has the
+    // runs (the workflow's was shorter in each) and a timeline.
     // the topology change itself: 3 Node patches, 2 BGPPeers, the mesh switch
     expect(workflow.topologyWrites).toBe(6);
-    expect(documented.topologyWrites).toBe(6);
+    // the documented commands: cluster ID and label per reflector, one apply (2 BGPPeers), the mesh
+    expect(documented.topologyWrites).toBe(9);
   }, 900_000);
 });

@@ -1,7 +1,14 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { birdRouteReplaceMs, type RouteGap, runDocumentedProcedure } from "@calicokit/lab";
 import { type FaultProxy, KubeHttp, startFaultProxy } from "@calicokit/testkit";
 import { planMigration, runMigration } from "../../src/index.js";
-import { connectThroughProxy, writesIn } from "../scenarios/support/ProxiedClient.js";
+import {
+  connectThroughProxy,
+  proxyKubeconfig,
+  writesIn,
+} from "../scenarios/support/ProxiedClient.js";
 import {
   type MigrationLab,
   placePod,
@@ -45,6 +52,8 @@ async function withLab<T>(
   const proxy = await startFaultProxy({
     target: env.lab.controlPlane.url,
     caData: env.lab.controlPlane.caData,
+    // the documented side's kubectl sends no credentials over plain HTTP
+    bearerToken: env.lab.controlPlane.admin.token,
   });
   try {
     for (const node of podNodes) await placePod(env.lab, node, `web-${node}`);
@@ -100,8 +109,9 @@ async function measure(
 }
 
 /**
- * Calico's documented order (label + cluster ID per RR, BGPPeers, wait for sessions, mesh off)
- * with the reflectors the workflow's planner picks on the same lab (read-only planning).
+ * Calico's documented order (cluster ID and label per RR, BGPPeers, wait for sessions, mesh off),
+ * run as its kubectl commands as an operator's script runs them, with the reflectors the
+ * workflow's planner picks on the same lab (read-only planning).
  */
 export function runDocumentedSide(name: string): Promise<ComparisonRow> {
   return withLab(name, async (env, proxy) => {
@@ -110,7 +120,12 @@ export function runDocumentedSide(name: string): Promise<ComparisonRow> {
       rrCount: comparisonLab.rrCount,
     });
     const routeReflectors = plan.routeReflectors.map((r) => r.name);
-    const http = new KubeHttp({ url: proxy.url, token: env.lab.controlPlane.admin.token });
+    const token = env.lab.controlPlane.admin.token;
+    const http = new KubeHttp({ url: proxy.url, token });
+    // the operator's commands go through the proxy too, so its log counts their writes
+    const dir = mkdtempSync(join(tmpdir(), "calicokit-documented-"));
+    const kubeconfigPath = join(dir, "kubeconfig");
+    writeFileSync(kubeconfigPath, proxyKubeconfig(proxy, token), { mode: 0o600 });
     try {
       await env.lab.sampleRoutes();
       const since = new Date();
@@ -121,7 +136,7 @@ export function runDocumentedSide(name: string): Promise<ComparisonRow> {
       await runDocumentedProcedure(
         env.lab,
         { routeReflectors, clusterId: "244.0.0.1" },
-        { http, sessionTimeoutMs: 300_000 },
+        { http, kubectl: { kubeconfigPath }, sessionTimeoutMs: 300_000 },
       );
       const totalMs = Math.round(performance.now() - started);
       return await measure(env, proxy, {
@@ -133,6 +148,7 @@ export function runDocumentedSide(name: string): Promise<ComparisonRow> {
       });
     } finally {
       http.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 }
