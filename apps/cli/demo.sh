@@ -58,6 +58,9 @@ ours="$(GAPS="$gaps_json" STATUS="$status_json" node -e '
 echo
 echo "  route gaps, documented procedure:  $baseline"
 echo "  route gaps, calicokit:             $ours"
+echo "  (one run of each: what is left of the longest gap is decided by BGP connection collisions"
+echo "   between reflectors, which strike either side at random; docs/migrations.md, 'Side by side',"
+echo "   gives the distribution over many runs)"
 echo
 
 say "calicokit lab down"
