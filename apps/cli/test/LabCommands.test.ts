@@ -160,8 +160,10 @@ describe("migrate against the lab", () => {
         "--rr-nodes",
         "node-1,node-2",
         "--yes",
+        // the forward verification must pass, and a session can sit in BIRD's error wait (5-30 s)
+        // before it comes up; the rollback's verification, which cannot pass, waits all of it out
         "--verify-timeout",
-        "20s",
+        "45s",
       ],
       { env },
     );
@@ -197,7 +199,7 @@ describe("migrate against the lab", () => {
     );
     expect(restored.phase).toBe("RolledBack");
     expect((await client.bgpPeers.listAll()).items).toEqual([]);
-  }, 240_000);
+  }, 300_000);
 
   it("apply succeeds with JSON lines, then status, list and topology show the reflectors", async () => {
     const result = await run(

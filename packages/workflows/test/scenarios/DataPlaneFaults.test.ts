@@ -127,7 +127,7 @@ describe("data-plane faults during a migration (real BIRD)", () => {
     const run = startRun(env.client, plan, {
       startedBy: "test",
       signal: controller.signal,
-      verifyTimeoutMs: 20_000,
+      verifyTimeoutMs: 90_000,
       onEvent: (e) => {
         if (e.type === "step-started" && e.step === "verify-sessions") controller.abort();
       },
@@ -207,7 +207,7 @@ describe("data-plane faults during a migration (real BIRD)", () => {
     await env.lab.startAgent();
     const fixed = await rollbackMigration(env.client, plan.id, {
       startedBy: "test",
-      verifyTimeoutMs: 30_000,
+      verifyTimeoutMs: 90_000,
     });
     expect(fixed.phase).toBe("RolledBack");
     await waitUntil("full mesh", 30_000, () => fullMesh(env.lab.status().nodes));

@@ -61,7 +61,7 @@ describe("11: a reflector lost after the mesh is off (real BIRD)", () => {
     const stop = new AbortController();
     const error = await runMigration(env.client, plan, {
       startedBy: "test",
-      verifyTimeoutMs: 30_000,
+      verifyTimeoutMs: 90_000,
       stop: stop.signal,
       // the barrier: the run ends before its next step once the mesh switch is journalled
       onEvent: (e) => {

@@ -137,7 +137,7 @@ describe("a ToR peer untouched by every change; reflector-set changes keep clien
     const cancelled = startRun(env.client, plan, {
       startedBy: "test",
       signal: controller.signal,
-      verifyTimeoutMs: 30_000,
+      verifyTimeoutMs: 90_000,
       onEvent: (e) => {
         if (e.type === "step-started" && e.step === "verify-sessions") controller.abort();
       },
