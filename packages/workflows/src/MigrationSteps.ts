@@ -297,7 +297,7 @@ function reflectorScope(
       return yield* Effect.fail(
         new WorkflowError(
           "VerificationFailed",
-          `route reflector(s) ${missing.join(", ")} deleted or NotReady: the mesh must stay on`,
+          `route reflector(s) ${missing.join(", ")} deleted or NotReady: ${plan.request.to === "reflector-set" ? "the reflector set must not change now" : "the mesh must stay on"}`,
         ),
       );
     }
@@ -316,10 +316,12 @@ function reflectorScope(
 
 /**
  * Every client Established to min(2, reflectors) reflectors and, where a BGPPeer peers them, the
- * reflectors with each other; of the `planned` reflectors or the `previous` ones. `afterMeshOff` (the verification after the mesh switch, scenario 11): the reflectors are all
- * the clients have, so the verdict's standing decides at once: a client with none fails the step
- * (its traffic is being dropped: roll back, the mesh comes back); a degraded run (each client on
- * at least one) is reported and waited out, never passed, until healthy or the deadline.
+ * reflectors with each other; of the `planned` reflectors or the `previous` ones. `afterMeshOff`
+ * (the verification after the mesh switch, and the last one of a reflector-set change, whose
+ * mesh was off all along; scenario 11): the reflectors are all the clients have, so the verdict's
+ * standing decides at once: a client with none fails the step (its traffic is being dropped:
+ * roll back); a degraded run (each client on at least one) is reported and waited out, never
+ * passed, until healthy or the deadline.
  */
 function coverageCheck(
   context: StepContext,
@@ -328,6 +330,7 @@ function coverageCheck(
   options: {
     readonly leavingAreClients?: boolean;
     readonly afterMeshOff?: boolean;
+    readonly settling?: readonly string[];
     readonly extra?: (observed: readonly string[]) => (o: BgpObservation) => Verdict;
   } = {},
 ) {
@@ -354,6 +357,7 @@ function coverageCheck(
         min: Math.min(2, reflectorNames.length),
         reflectorsPeer: set === "planned" ? plan.reflectorsPeer : plan.previousReflectorsPeer,
         gone,
+        ...(options.settling === undefined ? {} : { settling: options.settling }),
       });
     const more = options.extra?.(observed);
     const react = (verdict: Verdict) => {
@@ -489,7 +493,18 @@ export function stepProgram(id: StepId, context: StepContext): StepProgram {
     case "verify-final":
       return plan.request.to === "mesh"
         ? { apply: meshCheck(context, id, (nodes) => nodes, plan.previousReflectors) }
-        : { apply: coverageCheck(context, id, "planned", { leavingAreClients: true }) };
+        : {
+            // a reflector-set change: the mesh is off, so a shortfall is reported as Degraded, as
+            // after the mesh switch; the leaving reflectors are clients now, their sessions
+            // restarting, so theirs is only waited for
+            apply: coverageCheck(context, id, "planned", {
+              leavingAreClients: true,
+              afterMeshOff: true,
+              settling: plan.previousReflectors.filter(
+                (name) => !plan.routeReflectors.some((rr) => rr.name === name),
+              ),
+            }),
+          };
     case "approval":
       return { apply: context.approval };
     case "drain-reflectors":

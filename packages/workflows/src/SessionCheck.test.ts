@@ -228,6 +228,27 @@ describe("reflectorCoverage standing: how bad it is once every report is in", ()
     expect(reflectorCoverage(apart, input)).toMatchObject({ done: false, standing: "degraded" });
   });
 
+  test("a settling node (a reflector that just left the set) short of reflectors is waited for, not degraded or lost", () => {
+    const c4Restarting: BgpObservation = new Map([
+      ["rr-1", [up("10.0.0.3"), down("10.0.0.4"), up("10.0.0.2")]],
+      ["rr-2", [up("10.0.0.3"), down("10.0.0.4"), up("10.0.0.1")]],
+      ["c-3", [up("10.0.0.1"), up("10.0.0.2")]],
+    ]);
+    expect(reflectorCoverage(c4Restarting, { ...input, settling: ["c-4"] })).toMatchObject({
+      done: false,
+      standing: "waiting",
+    });
+    // anyone else short still decides the standing
+    const rr2AlsoDown: BgpObservation = new Map([
+      ["rr-1", [up("10.0.0.3"), down("10.0.0.4"), down("10.0.0.2")]],
+      ["rr-2", []],
+      ["c-3", [up("10.0.0.1"), down("10.0.0.2")]],
+    ]);
+    expect(reflectorCoverage(rr2AlsoDown, { ...input, settling: ["c-4"] }).standing).toBe(
+      "degraded",
+    );
+  });
+
   test("a deleted reflector reports nothing and is not waited for; the bar stays at the planned two", () => {
     const rr2Gone: BgpObservation = new Map([
       ["rr-1", [up("10.0.0.3"), up("10.0.0.4")]],

@@ -102,9 +102,15 @@ export function reflectorCoverage(
      */
     readonly reflectorsPeer: boolean;
     readonly gone?: readonly string[];
+    /**
+     * Nodes whose sessions were just reconfigured and restart (a reflector that left the set is
+     * a client now): their shortfall keeps the verdict not done, but is not a degradation.
+     */
+    readonly settling?: readonly string[];
   },
 ): Verdict {
   const gone = new Set(input.gone ?? []);
+  const settling = new Set(input.settling ?? []);
   let established = 0;
   let wanted = 0;
   const short: Shortfall[] = [];
@@ -154,12 +160,13 @@ export function reflectorCoverage(
   const unreported = reporters.filter((n) => !observation.has(n.name)).map((n) => n.name);
   const clientsShort = short.filter((s) => s.role === "client");
   const reflectorsShort = short.filter((s) => s.role === "reflector");
+  const judged = short.filter((s) => !settling.has(s.node));
   const standing: Standing =
     short.length === 0
       ? "met"
-      : unreported.length > 0
+      : unreported.length > 0 || judged.length === 0
         ? "waiting"
-        : clientsShort.some((s) => s.established === 0)
+        : judged.some((s) => s.role === "client" && s.established === 0)
           ? "lost"
           : "degraded";
   const listed = (items: readonly string[]) =>

@@ -3,8 +3,10 @@ import {
   getMigration,
   type MigrationEvent,
   type MigrationRecord,
+  type MigrationRequest,
   planMigration,
   runMigration,
+  type StepId,
   WorkflowError,
 } from "../../src/index.js";
 import {
@@ -56,8 +58,13 @@ describe("11: a reflector lost after the mesh is off (real BIRD)", () => {
   });
 
   /** Runs a migration to `reflectors` and stops it right after the mesh switch; its run id. */
-  async function stoppedWithTheMeshOff(reflectors: readonly string[]): Promise<string> {
-    const plan = await planMigration(env.client, { to: "route-reflectors", rrNodes: reflectors });
+  function stoppedWithTheMeshOff(reflectors: readonly string[]): Promise<string> {
+    return stoppedAfter({ to: "route-reflectors", rrNodes: [...reflectors] }, "disable-mesh");
+  }
+
+  /** Runs the migration `request` asks for and stops it right after `step`; its run id. */
+  async function stoppedAfter(request: MigrationRequest, step: StepId): Promise<string> {
+    const plan = await planMigration(env.client, request);
     const stop = new AbortController();
     const error = await runMigration(env.client, plan, {
       startedBy: "test",
@@ -65,7 +72,7 @@ describe("11: a reflector lost after the mesh is off (real BIRD)", () => {
       stop: stop.signal,
       // the barrier: the run ends before its next step once the mesh switch is journalled
       onEvent: (e) => {
-        if (e.type === "step-succeeded" && e.step === "disable-mesh") stop.abort();
+        if (e.type === "step-succeeded" && e.step === step) stop.abort();
       },
     }).then(
       (record) => record,
@@ -74,10 +81,8 @@ describe("11: a reflector lost after the mesh is off (real BIRD)", () => {
     expect(error).toBeInstanceOf(WorkflowError);
     expect((error as WorkflowError)._tag).toBe("Stopped");
     const record = await getMigration(env.client, plan.id);
-    expect(stepStates(record)).toMatchObject({
-      "disable-mesh": "succeeded",
-      "verify-mesh-off": "pending",
-    });
+    const next = plan.steps[plan.steps.findIndex((s) => s.id === step) + 1]?.id as StepId;
+    expect(stepStates(record)).toMatchObject({ [step]: "succeeded", [next]: "pending" });
     expect((await env.client.bgpConfigurations.get("default")).spec.nodeToNodeMeshEnabled).toBe(
       false,
     );
@@ -95,7 +100,11 @@ describe("11: a reflector lost after the mesh is off (real BIRD)", () => {
    * Resumes the stopped run and lifts the fault (`heal`) once the run reported itself degraded
    * and the journal was read back: the run cannot have succeeded before the fault was lifted.
    */
-  async function degradedThenHealed(id: string, heal: () => Promise<void>) {
+  async function degradedThenHealed(
+    id: string,
+    heal: () => Promise<void>,
+    step: StepId = "verify-mesh-off",
+  ) {
     let whileDegraded: Promise<MigrationRecord> | undefined;
     const resumed = resume(id, 60_000, (e) => {
       if (e.type === "degraded" && whileDegraded === undefined) {
@@ -111,12 +120,12 @@ describe("11: a reflector lost after the mesh is off (real BIRD)", () => {
     expect((outcome as MigrationRecord).phase).toBe("Succeeded");
     const record = await (whileDegraded as Promise<MigrationRecord>);
     expect(record.phase).toBe("Degraded");
-    expect(stepStates(record)["verify-mesh-off"]).toBe("running");
+    expect(stepStates(record)[step]).toBe("running");
     // degraded, then the verification passed, then (only then) the run succeeded; nothing undone
-    const firstDegraded = trail.indexOf("degraded:verify-mesh-off");
+    const firstDegraded = trail.indexOf(`degraded:${step}`);
     expect(firstDegraded).toBeGreaterThanOrEqual(0);
-    expect(trail.lastIndexOf("degraded:verify-mesh-off")).toBeLessThan(
-      trail.indexOf("step-succeeded:verify-mesh-off"),
+    expect(trail.lastIndexOf(`degraded:${step}`)).toBeLessThan(
+      trail.indexOf(`step-succeeded:${step}`),
     );
     expect(trail.at(-1)).toBe("succeeded");
     expect(trail.filter((t) => /^(step-failed|compensat|rolled)/.test(t))).toEqual([]);
@@ -170,6 +179,46 @@ describe("11: a reflector lost after the mesh is off (real BIRD)", () => {
       await env.lab.unblockBgp("node-4", "node-5");
     }
   }, 180_000);
+
+  test("a reflector lost as a reflector-set change ends (the mesh off all along): Degraded in verify-final, never Succeeded; back up, the run succeeds", async () => {
+    const done = await runMigration(
+      env.client,
+      await planMigration(env.client, {
+        to: "route-reflectors",
+        rrNodes: ["node-3", "node-4", "node-5"],
+      }),
+      { startedBy: "test", verifyTimeoutMs: 90_000 },
+    );
+    expect(done.phase).toBe("Succeeded");
+    const id = await stoppedAfter(
+      { to: "reflector-set", rrNodes: ["node-4", "node-5"] },
+      "unmark-route-reflectors",
+    );
+    // barrier: node-3, a client now, has its new sessions to both reflectors up before the fault
+    const node3 = env.lab.status().nodes.find((n) => n.name === "node-3");
+    await waitUntil(
+      "node-3 on both reflectors",
+      60_000,
+      () => {
+        const rows = birdcBgp(node3 as NonNullable<typeof node3>);
+        return rows.length === 2 && rows.every((r) => r.established);
+      },
+      () => JSON.stringify(birdcBgp(node3 as NonNullable<typeof node3>)),
+    );
+    await env.lab.stopBird("node-5");
+    const degraded = await degradedThenHealed(
+      id,
+      () => env.lab.startBird("node-5"),
+      "verify-final",
+    );
+    expect(degraded.step).toBe("verify-final");
+    // node-3 left the set: a client now, and it lacks node-5 like the others
+    expect(lacking(degraded)).toEqual([
+      "client node-1,node-2,node-3 lack node-5 (v4)",
+      "reflector node-4 lack node-5 (v4)",
+      "reflector node-5 lack node-4 (v4)",
+    ]);
+  }, 240_000);
 
   test("a client that loses both reflectors fails the verification at once (no deadline wait): rolled back, the mesh on again", async () => {
     const id = await stoppedWithTheMeshOff(["node-4", "node-5"]);
