@@ -73,7 +73,7 @@ describe("the approval gate holds the mesh switch, and the switch is verified ag
       "verify-mesh-off",
     ]);
     const meshVersion = await meshConfigVersion(env.client);
-    const run = startRun(env.client, plan, { startedBy: "test", verifyTimeoutMs: 30_000 });
+    const run = startRun(env.client, plan, { startedBy: "test", verifyTimeoutMs: 60_000 });
     await run.reached((e) => e.type === "awaiting-approval");
     const waiting = await getMigration(operator, plan.id);
     expect(waiting.phase).toBe("AwaitingApproval");
@@ -192,7 +192,7 @@ describe("the approval gate holds the mesh switch, and the switch is verified ag
       await env.lab.removeNode(joined.name);
     }
     await expectUndone(meshVersion);
-  }, 120_000);
+  }, 180_000);
 
   test("11: a reflector deleted while the run waits stops it before the mesh switch; the rollback skips it", async () => {
     const { run, id, meshVersion } = await atTheGate();

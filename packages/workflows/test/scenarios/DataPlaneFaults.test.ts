@@ -156,7 +156,7 @@ describe("data-plane faults during a migration (real BIRD)", () => {
     const run = startRun(env.client, plan, {
       startedBy: "test",
       signal: controller.signal,
-      verifyTimeoutMs: 30_000,
+      verifyTimeoutMs: 60_000,
       onEvent: (e) => {
         if (e.type === "step-succeeded" && e.step === "disable-mesh") {
           // calico-node's confd dies: BIRD keeps the reflector configuration whatever the API says
@@ -211,5 +211,5 @@ describe("data-plane faults during a migration (real BIRD)", () => {
     });
     expect(fixed.phase).toBe("RolledBack");
     await waitUntil("full mesh", 30_000, () => fullMesh(env.lab.status().nodes));
-  }, 180_000);
+  }, 240_000);
 });

@@ -38,7 +38,9 @@ describe("dual-stack: each family is verified separately (real BIRD and bird6)",
     let unblocked: Promise<void> | undefined;
     const run = startRun(env.client, plan, {
       startedBy: "test",
-      verifyTimeoutMs: 30_000,
+      // long enough for every IPv4 session to come up first (a collision between two
+      // reflectors can hold one back for 20 s and more), so only the IPv6 one is short
+      verifyTimeoutMs: 60_000,
       onEvent: (e) => {
         // the restored mesh needs IPv6 between them again
         if (e.type === "compensating" && unblocked === undefined) {
