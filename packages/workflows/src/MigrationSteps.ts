@@ -307,10 +307,15 @@ function reflectorScope(
         live[i] ??
         plan.routeReflectors.find((rr) => rr.name === name) ?? { name, ipv4: null, ipv6: null },
     );
-    // reflectors that are still marked but leave the set are neither clients nor counted
-    const leaving = new Set(options.leavingAreClients ? [] : plan.previousReflectors);
-    const clients = nodes.filter((n) => !reflectorNames.includes(n.name) && !leaving.has(n.name));
-    return { reflectors, gone, clients };
+    // reflectors that are still marked but leave the set are neither clients nor counted; once
+    // unmarked they are clients whose sessions restart: settling, waited for
+    const leaving = plan.previousReflectors.filter((name) => !reflectorNames.includes(name));
+    const clients = nodes.filter(
+      (n) =>
+        !reflectorNames.includes(n.name) &&
+        (options.leavingAreClients || !leaving.includes(n.name)),
+    );
+    return { reflectors, gone, clients, settling: options.leavingAreClients ? leaving : [] };
   });
 }
 
@@ -330,7 +335,6 @@ function coverageCheck(
   options: {
     readonly leavingAreClients?: boolean;
     readonly afterMeshOff?: boolean;
-    readonly settling?: readonly string[];
     readonly extra?: (observed: readonly string[]) => (o: BgpObservation) => Verdict;
   } = {},
 ) {
@@ -339,7 +343,7 @@ function coverageCheck(
     const reflectorNames =
       set === "planned" ? plan.routeReflectors.map((r) => r.name) : plan.previousReflectors;
     const afterMeshOff = options.afterMeshOff === true;
-    const { reflectors, gone, clients } = yield* reflectorScope(plan, reflectorNames, {
+    const { reflectors, gone, clients, settling } = yield* reflectorScope(plan, reflectorNames, {
       leavingAreClients: options.leavingAreClients === true,
       afterMeshOff,
     });
@@ -357,7 +361,7 @@ function coverageCheck(
         min: Math.min(2, reflectorNames.length),
         reflectorsPeer: set === "planned" ? plan.reflectorsPeer : plan.previousReflectorsPeer,
         gone,
-        ...(options.settling === undefined ? {} : { settling: options.settling }),
+        settling,
       });
     const more = options.extra?.(observed);
     const react = (verdict: Verdict) => {
@@ -495,14 +499,10 @@ export function stepProgram(id: StepId, context: StepContext): StepProgram {
         ? { apply: meshCheck(context, id, (nodes) => nodes, plan.previousReflectors) }
         : {
             // a reflector-set change: the mesh is off, so a shortfall is reported as Degraded, as
-            // after the mesh switch; the leaving reflectors are clients now, their sessions
-            // restarting, so theirs is only waited for
+            // after the mesh switch
             apply: coverageCheck(context, id, "planned", {
               leavingAreClients: true,
               afterMeshOff: true,
-              settling: plan.previousReflectors.filter(
-                (name) => !plan.routeReflectors.some((rr) => rr.name === name),
-              ),
             }),
           };
     case "approval":
