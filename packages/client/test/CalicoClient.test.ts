@@ -1,7 +1,7 @@
-import { KubeHttp, startFaultProxy } from "@calicokit/testkit";
+import { KubeHttp, startControlPlane, startFaultProxy } from "@calicokit/testkit";
 import type { BgpPeer, CalicoNodeStatus } from "@calicokit/types";
 import { KubeConfig } from "@kubernetes/client-node";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it, onTestFinished } from "vitest";
 import { CalicoClient } from "../src/CalicoClient.js";
 import { CalicoClientError } from "../src/CalicoClientError.js";
 import type { HeldLease } from "../src/LeaseClient.js";
@@ -309,7 +309,11 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
   });
 
   it("sweeps leftover status objects of ours, and only those", async () => {
-    const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
+    // on a control plane of its own: this sweep takes every object of ours, also the questions
+    // that tests running beside it on the shared one are waiting on
+    const own = await startControlPlane({ calicoApi: set });
+    onTestFinished(() => own.stop());
+    const client = await CalicoClient.connect({ kubeconfigPath: own.admin.kubeconfigPath });
     const ours = unique("leftover");
     const foreign = unique("foreign");
     const status = (name: string, labels: Record<string, string>) =>
@@ -331,5 +335,5 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
     expect(removed).not.toContain(foreign);
     await client.calicoNodeStatuses.delete(foreign);
     client.close();
-  });
+  }, 120_000);
 });
