@@ -17,7 +17,10 @@ export type CalicoApi = "v1" | "v3" | "none";
 
 export interface ControlPlaneOptions {
   readonly calicoApi: CalicoApi;
-  /** Fixed ports instead of free ones (a taken port fails with `PortInUse`). */
+  /**
+   * Fixed ports instead of free ones (a taken port fails with `PortInUse`). A free one picked by
+   * the testkit and taken before etcd or the apiserver binds it is picked anew.
+   */
   readonly ports?: {
     readonly etcd?: number;
     readonly etcdPeer?: number;
@@ -96,16 +99,54 @@ export const restrictedUser = { name: "restricted", group: "e2e:restricted" } as
  * }
  * ```
  */
-export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
-  const etcdBin = binaryPath("etcd");
-  const apiserverBin = binaryPath("kube-apiserver");
+export function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  return startControlPlaneOn(options, freePort);
+}
+
+/** How many times a start may meet a port it picked taken by the time etcd or the apiserver binds. */
+const portPickAttempts = 5;
+
+/**
+ * `startControlPlane` with the picker of free ports as a seam. A picked port is only free until
+ * the picker closes it; any process (often an outgoing connection, which takes its local port
+ * from the same range) can take it before etcd or the apiserver binds it. Such a start is thrown
+ * away whole and tried again on fresh ports, as envtest does; a fixed port is never re-picked.
+ */
+export async function startControlPlaneOn(
+  options: ControlPlaneOptions,
+  pickPort: () => Promise<number>,
+): Promise<ControlPlane> {
   const budgetMs = options.startTimeoutMs ?? 90_000;
   const deadline = Date.now() + budgetMs;
+  const fixed = options.ports ?? {};
+  const picksAPort =
+    fixed.etcd === undefined || fixed.etcdPeer === undefined || fixed.apiserver === undefined;
+  for (let attempt = 1; ; attempt++) {
+    // checked anew on each attempt: a fixed port taken meanwhile is named, not retried
+    await refuseTakenPorts(fixed);
+    try {
+      return await startAttempt(options, pickPort, budgetMs, deadline);
+    } catch (error) {
+      const portTaken = error instanceof TestkitError && error._tag === "PortInUse";
+      const retry = portTaken && picksAPort && attempt < portPickAttempts && Date.now() < deadline;
+      if (!retry) throw error;
+    }
+  }
+}
 
+/** One start on newly chosen ports; on failure everything it began is stopped and removed. */
+async function startAttempt(
+  options: ControlPlaneOptions,
+  pickPort: () => Promise<number>,
+  budgetMs: number,
+  deadline: number,
+): Promise<ControlPlane> {
+  const etcdBin = binaryPath("etcd");
+  const apiserverBin = binaryPath("kube-apiserver");
   const ports = {
-    etcd: await chosenPort("etcd client", options.ports?.etcd),
-    etcdPeer: await chosenPort("etcd peer", options.ports?.etcdPeer),
-    apiserver: await chosenPort("kube-apiserver", options.ports?.apiserver),
+    etcd: options.ports?.etcd ?? (await pickPort()),
+    etcdPeer: options.ports?.etcdPeer ?? (await pickPort()),
+    apiserver: options.ports?.apiserver ?? (await pickPort()),
   };
 
   const parent = options.workDir ?? tmpdir();
@@ -339,16 +380,21 @@ async function waitForApiserver(
   return (verified as { caData: string }).caData;
 }
 
-async function chosenPort(what: string, fixed: number | undefined): Promise<number> {
-  if (fixed === undefined) return freePort();
-  if (await portInUse(fixed)) {
-    throw new TestkitError(
-      "PortInUse",
-      `port ${fixed} for ${what} is already in use on 127.0.0.1`,
-      "stop whatever listens there (ss -ltnp) or let the testkit pick free ports",
-    );
+async function refuseTakenPorts(fixed: NonNullable<ControlPlaneOptions["ports"]>): Promise<void> {
+  const named = [
+    ["etcd client", fixed.etcd],
+    ["etcd peer", fixed.etcdPeer],
+    ["kube-apiserver", fixed.apiserver],
+  ] as const;
+  for (const [what, port] of named) {
+    if (port !== undefined && (await portInUse(port))) {
+      throw new TestkitError(
+        "PortInUse",
+        `port ${port} for ${what} is already in use on 127.0.0.1`,
+        "stop whatever listens there (ss -ltnp) or let the testkit pick free ports",
+      );
+    }
   }
-  return fixed;
 }
 
 /**

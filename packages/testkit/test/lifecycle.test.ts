@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { startControlPlaneOn } from "../src/ControlPlane.js";
 import { startControlPlane, TestkitError } from "../src/index.js";
+import { freePort } from "../src/internal/ports.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -85,6 +87,35 @@ describe("control plane lifecycle", () => {
       expect(error).toBeInstanceOf(TestkitError);
       expect((error as TestkitError)._tag).toBe("PortInUse");
       expect((error as TestkitError).message).toContain(`port ${port}`);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it("picks fresh ports when one it picked is taken before the apiserver binds it", async () => {
+    const squatter: Server = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, "127.0.0.1", resolve));
+    const taken = (squatter.address() as { port: number }).port;
+    // the third pick is the apiserver's: hand it the taken port once, as the race does
+    let picks = 0;
+    const pickPort = async () => (++picks === 3 ? taken : freePort());
+    try {
+      const cp = await startControlPlaneOn({ calicoApi: "none" }, pickPort);
+      try {
+        expect(picks).toBe(6);
+        expect(new URL(cp.url).port).not.toBe(String(taken));
+        const api = cp.http();
+        expect((await api.request({ method: "GET", path: "/readyz" })).status).toBe(200);
+        api.close();
+      } finally {
+        await cp.stop();
+      }
+      // always taken: a bounded number of attempts, then the clash is named
+      const always = await startControlPlaneOn({ calicoApi: "none" }, async () => taken).catch(
+        (e: unknown) => e,
+      );
+      expect((always as TestkitError)._tag).toBe("PortInUse");
+      expect((always as TestkitError).message).toContain(`127.0.0.1:${taken}`);
     } finally {
       squatter.close();
     }
