@@ -15,8 +15,9 @@ export function unique(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString("hex")}`;
 }
 
-/** A scratch directory for this test file. */
+/** A scratch directory for this test file, removed after the file's tests. */
 export const scratch = mkdtempSync(join(tmpdir(), "calicokit-cli-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /**
  * Bundles the CLI (the same build `make build` makes) into a folder of this test file under

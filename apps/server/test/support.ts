@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -14,6 +14,7 @@ import {
 } from "@calicokit/testkit";
 // brings in the typing of inject("controlPlanes")
 import type {} from "@calicokit/testkit/vitest-global-setup";
+import { afterAll } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { jsonLogger } from "../src/Logger.js";
 import { type RunningServer, type ServerModule, startServer } from "../src/Server.js";
@@ -22,6 +23,10 @@ import { type RunningServer, type ServerModule, startServer } from "../src/Serve
 export function unique(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString("hex")}`;
 }
+
+/** This test file's kubeconfigs, removed after its tests. */
+const scratch = mkdtempSync(join(tmpdir(), "calicokit-server-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const deployDir = join(import.meta.dirname, "../../../deploy");
 
@@ -88,7 +93,7 @@ export async function serverKubeconfig(cp: ControlPlaneInfo, namespace: string):
       subject,
       rules: deployRules("Role", "calicokit-server"),
     });
-    const file = join(mkdtempSync(join(tmpdir(), "calicokit-server-")), "kubeconfig");
+    const file = join(scratch, `${unique(namespace)}.kubeconfig`);
     writeFileSync(
       file,
       renderKubeconfig({ url: cp.url, caData: cp.caData, user: `${namespace}-server`, token }),

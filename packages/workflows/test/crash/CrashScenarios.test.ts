@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FaultProxy, startFaultProxy } from "@calicokit/testkit";
@@ -32,6 +32,8 @@ describe("crash scenarios 6, 7 and 8 on a 6-node, 3-zone lab with real BIRD", ()
   let proxy: FaultProxy | undefined;
 
   let runners: CrashRunners;
+  /** The proxies' kubeconfigs, removed with the lab. */
+  const scratch = mkdtempSync(join(tmpdir(), "calicokit-crash-"));
 
   beforeAll(async () => {
     runners = new CrashRunners();
@@ -46,6 +48,7 @@ describe("crash scenarios 6, 7 and 8 on a 6-node, 3-zone lab with real BIRD", ()
   afterAll(async () => {
     await runners?.close();
     await env?.close();
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   /** A fault proxy in front of the lab's API server, and a kubeconfig for runners to use it. */
@@ -53,7 +56,7 @@ describe("crash scenarios 6, 7 and 8 on a 6-node, 3-zone lab with real BIRD", ()
     const cp = env.lab.controlPlane;
     const started = await startFaultProxy({ target: cp.url, caData: cp.caData });
     proxy = started;
-    const kubeconfig = join(mkdtempSync(join(tmpdir(), "calicokit-crash-")), "proxy.kubeconfig");
+    const kubeconfig = join(mkdtempSync(join(scratch, "proxy-")), "kubeconfig");
     writeFileSync(kubeconfig, proxyKubeconfig(started, cp.admin.token), { mode: 0o600 });
     return { proxy: started, kubeconfig };
   }
