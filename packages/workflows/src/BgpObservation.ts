@@ -20,7 +20,9 @@ export interface ObserveOptions {
   readonly nodes: readonly string[];
   readonly timeoutMs: number;
   /**
-   * Called whenever the verdict's figures or detail change; a failure ends the observation at
+   * Called whenever the verdict's figures or detail change, and with the current verdict once a
+   * second (a caller that journals at most once a second drops a change within the second; this
+   * brings it the latest even when nothing changes after); a failure ends the observation at
    * once with it (a step that cannot wait for a verdict, e.g. a client that lost every reflector
    * with the mesh off).
    */
@@ -75,14 +77,21 @@ export function observeUntil(
             return next;
           },
         ),
-        Stream.map(evaluate),
-        Stream.tap((verdict) => {
+        Stream.map((reports) => ({ verdict: evaluate(reports), again: false })),
+        Stream.merge(
+          Stream.tick("1 second").pipe(
+            Stream.drop(1),
+            Stream.map(() => ({ verdict: last, again: true })),
+          ),
+          { haltStrategy: "left" },
+        ),
+        Stream.tap(({ verdict, again }) => {
           const changed =
             verdict.established !== last.established || verdict.detail !== last.detail;
           last = verdict;
-          return changed ? options.onProgress(verdict) : Effect.void;
+          return changed || again ? options.onProgress(verdict) : Effect.void;
         }),
-        Stream.takeUntil((verdict) => verdict.done),
+        Stream.takeUntil(({ verdict }) => verdict.done),
         Stream.runDrain,
       );
     const create = Effect.forEach(

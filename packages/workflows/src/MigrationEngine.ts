@@ -128,6 +128,7 @@ function phaseOf(id: StepId): MigrationPhase {
 class Run {
   private lastSeq: number;
   private lastProgressAt = 0;
+  private lastFigures = "";
   private lastDegradedAt = 0;
   private lastLacking = "";
 
@@ -160,11 +161,18 @@ class Run {
     );
   }
 
-  /** Journals verification progress, at most once a second unless it is the final figure. */
+  /**
+   * Journals verification progress: a change at most once a second unless it is the final figure
+   * (the observation offers the current verdict again every second, so the latest is journalled).
+   */
   progress(step: StepId, verdict: Verdict): Effect.Effect<void, never, CalicoApi> {
     const now = Date.now();
-    if (!verdict.done && now - this.lastProgressAt < 1000) return Effect.void;
+    const figures = `${step} ${verdict.established}/${verdict.wanted} ${verdict.detail}`;
+    if (!verdict.done && (figures === this.lastFigures || now - this.lastProgressAt < 1000)) {
+      return Effect.void;
+    }
     this.lastProgressAt = now;
+    this.lastFigures = figures;
     return this.note(
       (r) => ({ ...r, sessions: { established: verdict.established, wanted: verdict.wanted } }),
       [
@@ -181,7 +189,8 @@ class Run {
 
   /**
    * Journals a degraded run: entering the phase at once; while degraded, a change of who lacks
-   * which reflector at most once a second (the same list is not written again).
+   * which reflector at most once a second (the same list is not written again; the observation
+   * offers the current verdict again every second, so the latest list is journalled).
    */
   degraded(step: StepId, verdict: Verdict): Effect.Effect<void, never, CalicoApi> {
     const now = Date.now();
