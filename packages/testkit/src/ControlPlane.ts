@@ -75,7 +75,9 @@ export interface ControlPlane extends ControlPlaneInfo {
   restartApiserver(options?: RestartApiserverOptions): Promise<void>;
   /**
    * Freezes kube-apiserver (SIGSTOP) for `ms` and then lets it run again (SIGCONT): connections
-   * stay open but nothing answers, as with a stalled server. Resolves once it runs again.
+   * stay open but nothing answers, as with a stalled server. Every thread is stopped by the time
+   * the call returns, so a request made right after it waits for the pause. Resolves once it
+   * runs again.
    */
   pauseApiserver(ms: number): Promise<void>;
   /** SIGTERM apiserver then etcd (SIGKILL after 20 s) and remove the scratch folder. Idempotent. */
