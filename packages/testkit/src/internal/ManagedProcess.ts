@@ -93,7 +93,7 @@ const stopSettleMs = 2_000;
 /**
  * Blocks until every thread of `pid` is stopped. kill(2) only queues SIGSTOP: a thread running on
  * another core goes on until the kernel interrupts it, and a request on a kept-alive connection
- * was seen answered 2-7 ms after the signal (4 in 60 pauses). Synchronous, so that the caller's
+ * was seen answered 2-26 ms after the signal under load (5 in 150 pauses). Synchronous, so that the caller's
  * next request already meets a frozen process; it sleeps 1 ms between looks to leave the CPU to
  * the threads that still have to stop.
  */
