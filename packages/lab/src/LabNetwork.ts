@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { processState } from "@calicokit/testkit";
 import { mustRun, runCommand } from "./internal/Command.js";
 import { labSubnetV4, labSubnetV6PrefixLength } from "./internal/LabAddressing.js";
 
@@ -220,15 +220,9 @@ async function namespacePids(netns: string): Promise<number[]> {
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map(Number)
-    .filter((pid) => !isZombie(pid));
-}
-
-/** A zombie is already dead (its parent has not reaped it yet): nothing left to kill. */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return true;
-  }
+    .filter((pid) => {
+      // a zombie is already dead (its parent has not reaped it yet): nothing left to kill
+      const state = processState(pid);
+      return state !== undefined && state !== "Z";
+    });
 }

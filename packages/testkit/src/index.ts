@@ -34,6 +34,7 @@ export {
   type KubeResponse,
   statusMessage,
 } from "./KubeHttp.js";
+export { processState } from "./ProcessState.js";
 export { type AnyTestkitError, TestkitError, type TestkitErrorTag } from "./TestkitError.js";
 export {
   binaryPath,

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { processState } from "../ProcessState.js";
 
 /**
  * A long-running child (etcd, kube-apiserver) in its own process group, with its output in a
@@ -108,13 +109,8 @@ function waitUntilStopped(pid: number): void {
       return; // gone
     }
     const stopped = threads.every((tid) => {
-      try {
-        // the state follows the command name, which is in parentheses and may hold spaces
-        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-        return /^[TtZX]/.test(stat.slice(stat.lastIndexOf(")") + 2));
-      } catch {
-        return true; // the thread ended
-      }
+      const state = processState(pid, Number(tid));
+      return state === undefined || "TtZX".includes(state); // undefined: the thread ended
     });
     if (stopped) return;
     Atomics.wait(tick, 0, 0, 1);
