@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { CalicoClient } from "@calicokit/client";
+import { uniqueName } from "@calicokit/testkit";
 import { lockName } from "@calicokit/workflows";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildCli, inputFile, runCli, scratch, startCli, unique } from "./support.js";
+import { buildCli, inputFile, runCli, scratch, startCli } from "./support.js";
 
 // One lab for the file: lab up leaves it running in the background, every command below talks
 // to it from a fresh process, and lab down removes it.
-const lab = unique("cli").slice(0, 12);
+const lab = uniqueName("cli").slice(0, 12);
 const env = { CALICOKIT_LAB_STATE_DIR: scratch };
 let cli: string;
 let kubeconfig: string;

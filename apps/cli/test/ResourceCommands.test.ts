@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { CalicoClient } from "@calicokit/client";
-import { KubeHttp } from "@calicokit/testkit";
+import { KubeHttp, uniqueName } from "@calicokit/testkit";
 import type {} from "@calicokit/testkit/vitest-global-setup";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { buildCli, inputFile, kubeconfigFile, runCli, startCli, unique } from "./support.js";
+import { buildCli, inputFile, kubeconfigFile, runCli, startCli } from "./support.js";
 
 const cp = inject("controlPlanes").v3;
 let cli: string;
@@ -134,7 +134,7 @@ describe("validate -f (offline)", () => {
 
 describe("resource commands against the API server", () => {
   it("apply creates, then is unchanged; get prints tables, the object, or a List", async () => {
-    const name = unique("peer");
+    const name = uniqueName("peer");
     const file = inputFile(`${name}.yaml`, peerYaml(name));
     expect(await run("apply", "-f", file)).toMatchObject({
       code: 0,
@@ -166,7 +166,7 @@ describe("resource commands against the API server", () => {
   });
 
   it("diff shows the change, label and patch change one resource, delete removes it", async () => {
-    const name = unique("peer");
+    const name = uniqueName("peer");
     const file = inputFile(`${name}.yaml`, peerYaml(name));
     await run("apply", "-f", file);
     inputFile(`${name}.yaml`, peerYaml(name).replace("64513", "64514"));
@@ -195,7 +195,7 @@ describe("resource commands against the API server", () => {
   });
 
   it("bad input of every kind is exit 2 and writes nothing (resourceVersions unchanged)", async () => {
-    const name = unique("peer");
+    const name = uniqueName("peer");
     await run("apply", "-f", inputFile(`${name}.yaml`, peerYaml(name)));
     const before = (await client.bgpPeers.get(name)).metadata.resourceVersion;
     const bad = {
@@ -223,7 +223,7 @@ describe("resource commands against the API server", () => {
   });
 
   it("--dry-run=server and =client write nothing", async () => {
-    const name = unique("peer");
+    const name = uniqueName("peer");
     const file = inputFile(`${name}.yaml`, peerYaml(name));
     expect(await run("apply", "-f", file, "--dry-run=server")).toMatchObject({
       code: 0,
@@ -238,7 +238,7 @@ describe("resource commands against the API server", () => {
 
   it("Ctrl-C while a node is asked for its BGP state is exit 130, and the question is withdrawn", async () => {
     // A Node with no calico-node behind it: `bgp status` waits for an answer that never comes.
-    const node = unique("silent-node");
+    const node = uniqueName("silent-node");
     const admin = new KubeHttp({ url: cp.url, caData: cp.caData, token: cp.admin.token });
     const asked = async () =>
       (await client.calicoNodeStatuses.listAll()).items.filter((s) => s.spec?.node === node);
@@ -327,7 +327,7 @@ describe("shell completion", () => {
     const script = (await runCli(cli, ["completion", "bash"])).stdout;
     const complete = async (...words: string[]) => {
       const wrapper = inputFile(
-        unique("calicokit-wrapper"),
+        uniqueName("calicokit-wrapper"),
         `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`,
       );
       execFileSync("chmod", ["+x", wrapper]);

@@ -4,16 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type ControlPlaneInfo, renderKubeconfig } from "@calicokit/testkit";
+import { type ControlPlaneInfo, renderKubeconfig, uniqueName } from "@calicokit/testkit";
 import { afterAll } from "vitest";
 import { bundleCli } from "../bundle.mjs";
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
-
-/** A short random suffix: the control planes are shared by every test file of the run. */
-export function unique(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString("hex")}`;
-}
 
 /** A scratch directory for this test file, removed after the file's tests. */
 export const scratch = mkdtempSync(join(tmpdir(), "calicokit-cli-test-"));
@@ -32,7 +27,7 @@ export function buildCli(): Promise<string> {
 
 /** Writes an admin kubeconfig for the control plane and returns its path. */
 export function kubeconfigFile(cp: ControlPlaneInfo): string {
-  const path = join(scratch, `${unique("kubeconfig")}.yaml`);
+  const path = join(scratch, `${uniqueName("kubeconfig")}.yaml`);
   writeFileSync(
     path,
     renderKubeconfig({ url: cp.url, caData: cp.caData, user: "admin", token: cp.admin.token }),

@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { uniqueName } from "@calicokit/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { migrationModule } from "../src/routes/MigrationRoutes.js";
-import { caller, migrationRights, startTestServer, type TestServer, unique } from "./support.js";
+import { caller, migrationRights, startTestServer, type TestServer } from "./support.js";
 
 const cp = inject("controlPlanes").v3;
 const schemathesis = join(import.meta.dirname, "../../../.tools/venv/bin/schemathesis");
@@ -14,7 +15,7 @@ let operator: string;
 
 beforeAll(async () => {
   server = await startTestServer(cp, { modules: [migrationModule()] });
-  operator = await caller(cp, server.namespace, unique("fuzzer"), [
+  operator = await caller(cp, server.namespace, uniqueName("fuzzer"), [
     migrationRights("get", "list", "create", "update"),
     {
       apiGroups: ["projectcalico.org"],

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { CalicoClient } from "@calicokit/client";
 import { Lab } from "@calicokit/lab";
+import { uniqueName } from "@calicokit/testkit";
 import { listMigrations } from "@calicokit/workflows";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +15,6 @@ import {
   spawnServer,
   startTestServer,
   type TestServer,
-  unique,
   waitFor,
 } from "./support.js";
 
@@ -54,7 +54,7 @@ describe("migrations over HTTP on a 4-node lab (real BIRD)", () => {
       modules: [migrationModule({ leaseSeconds: 4, resumeEveryMs: 500 })],
     });
     admin = await CalicoClient.connect({ kubeconfigPath: lab.status().kubeconfig });
-    operatorName = unique("operator");
+    operatorName = uniqueName("operator");
     operator = await caller(lab.controlPlane, server.namespace, operatorName, [
       migrationRights("get", "list", "create", "update"),
       calicoWrites,
@@ -79,7 +79,7 @@ describe("migrations over HTTP on a 4-node lab (real BIRD)", () => {
   const request = { to: "route-reflectors", rrCount: 2 } as const;
 
   it("refuses a caller who may create migrations but not BGPPeers, naming the permission, and writes nothing", async () => {
-    const noPeers = await caller(lab.controlPlane, server.namespace, unique("no-peers"), [
+    const noPeers = await caller(lab.controlPlane, server.namespace, uniqueName("no-peers"), [
       migrationRights("get", "list", "create", "update"),
       { ...calicoWrites, resources: ["bgpconfigurations"] },
       nodeWrites,
@@ -97,7 +97,7 @@ describe("migrations over HTTP on a 4-node lab (real BIRD)", () => {
     expect((await admin.bgpPeers.listAll()).items).toEqual([]);
     expect(await listMigrations(admin, { namespace: server.namespace })).toEqual([]);
     // a caller without the virtual-resource permission is refused before anything else
-    const stranger = await caller(lab.controlPlane, server.namespace, unique("stranger"), [
+    const stranger = await caller(lab.controlPlane, server.namespace, uniqueName("stranger"), [
       calicoWrites,
     ]);
     const denied = await post("/v1/plans", stranger, request);
@@ -288,7 +288,7 @@ describe("migrations over HTTP on a 4-node lab (real BIRD)", () => {
         headers: {
           authorization: `Bearer ${operator}`,
           "content-type": "application/json",
-          "idempotency-key": unique("k-ui"),
+          "idempotency-key": uniqueName("k-ui"),
         },
         body: JSON.stringify({ request: nothingToDo ? request : { to: "mesh" } }),
       });

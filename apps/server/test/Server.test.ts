@@ -1,3 +1,4 @@
+import { uniqueName } from "@calicokit/testkit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { migrationModule } from "../src/routes/MigrationRoutes.js";
 import {
@@ -6,7 +7,6 @@ import {
   spawnServer,
   startTestServer,
   type TestServer,
-  unique,
 } from "./support.js";
 
 const cp = inject("controlPlanes").v3;
@@ -79,7 +79,7 @@ describe("calicokit-server basics", () => {
   });
 
   it("answers 403 naming the permission a valid user lacks, and serves what RBAC allows", async () => {
-    const nobody = await caller(cp, server.namespace, unique("nobody"), []);
+    const nobody = await caller(cp, server.namespace, uniqueName("nobody"), []);
     const denied = await get("/v1/resources/bgppeers", nobody);
     expect(denied.status).toBe(403);
     expect(await denied.json()).toMatchObject({
@@ -87,7 +87,7 @@ describe("calicokit-server basics", () => {
       missing: { verb: "list", group, resource: "bgppeers" },
     });
 
-    const reader = await caller(cp, server.namespace, unique("reader"), [
+    const reader = await caller(cp, server.namespace, uniqueName("reader"), [
       { apiGroups: [group], resources: ["bgpconfigurations"], verbs: ["get", "list"] },
     ]);
     const list = await get("/v1/resources/bgpconfigurations", reader);
@@ -101,7 +101,7 @@ describe("calicokit-server basics", () => {
   });
 
   it("refuses unknown kinds, unknown query parameters and unknown routes with 400/404 problems", async () => {
-    const reader = await caller(cp, server.namespace, unique("reader"), [
+    const reader = await caller(cp, server.namespace, uniqueName("reader"), [
       { apiGroups: [group], resources: ["bgppeers"], verbs: ["list"] },
     ]);
     const kind = await get("/v1/resources/secrets", reader);
@@ -115,7 +115,7 @@ describe("calicokit-server basics", () => {
     expect(route.headers.get("content-type")).toBe("application/problem+json");
   });
   it("refuses a body over the limit (413) and a body that is not JSON (415), as problems", async () => {
-    const planner = await caller(cp, server.namespace, unique("planner"), [
+    const planner = await caller(cp, server.namespace, uniqueName("planner"), [
       migrationRights("create"),
     ]);
     const send = (body: string, type: string) =>

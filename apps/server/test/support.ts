@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +10,7 @@ import {
   type PolicyRule,
   renderKubeconfig,
   serviceAccountToken,
+  uniqueName,
 } from "@calicokit/testkit";
 // brings in the typing of inject("controlPlanes")
 import type {} from "@calicokit/testkit/vitest-global-setup";
@@ -18,11 +18,6 @@ import { afterAll } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { jsonLogger } from "../src/Logger.js";
 import { type RunningServer, type ServerModule, startServer } from "../src/Server.js";
-
-/** A short random suffix: the control planes are shared by every test file of the run. */
-export function unique(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString("hex")}`;
-}
 
 /** This test file's kubeconfigs, removed after its tests. */
 const scratch = mkdtempSync(join(tmpdir(), "calicokit-server-"));
@@ -93,7 +88,7 @@ export async function serverKubeconfig(cp: ControlPlaneInfo, namespace: string):
       subject,
       rules: deployRules("Role", "calicokit-server"),
     });
-    const file = join(scratch, `${unique(namespace)}.kubeconfig`);
+    const file = join(scratch, `${uniqueName(namespace)}.kubeconfig`);
     writeFileSync(
       file,
       renderKubeconfig({ url: cp.url, caData: cp.caData, user: `${namespace}-server`, token }),
@@ -114,7 +109,7 @@ export async function startTestServer(
     readonly bodyLimitBytes?: number;
   } = {},
 ): Promise<TestServer> {
-  const namespace = options.namespace ?? unique("srv");
+  const namespace = options.namespace ?? uniqueName("srv");
   const kubeconfigPath = options.kubeconfigPath ?? (await serverKubeconfig(cp, namespace));
   const logs: string[] = [];
   const server = await startServer(

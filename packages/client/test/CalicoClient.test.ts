@@ -1,11 +1,11 @@
-import { KubeHttp, startControlPlane, startFaultProxy } from "@calicokit/testkit";
+import { KubeHttp, startControlPlane, startFaultProxy, uniqueName } from "@calicokit/testkit";
 import type { BgpPeer, CalicoNodeStatus } from "@calicokit/types";
 import { KubeConfig } from "@kubernetes/client-node";
 import { describe, expect, inject, it, onTestFinished } from "vitest";
 import { CalicoClient } from "../src/CalicoClient.js";
 import { CalicoClientError } from "../src/CalicoClientError.js";
 import type { HeldLease } from "../src/LeaseClient.js";
-import { kubeConfigFor, unique } from "./support.js";
+import { kubeConfigFor } from "./support.js";
 
 const cps = inject("controlPlanes");
 
@@ -65,7 +65,7 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
     const proxy = await startFaultProxy({ target: cp.url, caData: cp.caData });
     const client = await CalicoClient.connect({ kubeConfig: kubeConfigFor(cp, proxy.url) });
     const before = proxy.requests.length;
-    const bad = { ...peer(unique("bad")), spec: { peerIP: "not-an-ip", asNumber: 64512 } };
+    const bad = { ...peer(uniqueName("bad")), spec: { peerIP: "not-an-ip", asNumber: 64512 } };
     const error = await client.bgpPeers.create(bad as BgpPeer).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CalicoClientError);
     expect(error).toMatchObject({ _tag: "Invalid" });
@@ -77,7 +77,7 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
 
   it("does CRUD with typed objects, in v3 shape whatever the storage", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
-    const name = unique("peer");
+    const name = uniqueName("peer");
     const created = await client.bgpPeers.create(peer(name, { team: "net" }));
     expect(created.apiVersion).toBe("projectcalico.org/v3");
     expect(created.metadata.labels).toEqual({ team: "net" });
@@ -93,7 +93,7 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
 
   it("moves a Node in and out of route-reflector duty without touching other fields", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
-    const node = unique("node");
+    const node = uniqueName("node");
     await raw.request({
       method: "POST",
       path: "/api/v1/nodes",
@@ -117,7 +117,7 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
   });
 
   it("keeps another writer's labels when a Node patch meets a 409", async () => {
-    const node = unique("node");
+    const node = uniqueName("node");
     await raw.request({
       method: "POST",
       path: "/api/v1/nodes",
@@ -162,7 +162,7 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
 
   it("holds a Lease for one run at a time", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
-    const name = unique("run");
+    const name = uniqueName("run");
     const ref = { name, namespace: "default" };
     const a = await client.leases.acquire({ ...ref, holder: "run-a" }, { durationSeconds: 2 });
     await expect(client.leases.acquire({ ...ref, holder: "run-b" })).rejects.toMatchObject({
@@ -211,7 +211,7 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
 
   it("bgpStatus: answers NotFound at once for a node that does not exist", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
-    const node = unique("no-such-node");
+    const node = uniqueName("no-such-node");
     // a budget far beyond the test's own timeout: only the Node check can end this in time
     const [result] = await client.bgpStatus([node], { timeoutMs: 600_000 });
     expect(result).toMatchObject({ node, ok: false, error: { _tag: "NotFound" } });
@@ -225,7 +225,7 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
 
   it("bgpStatus: times out and cleans up when no calico-node answers", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
-    const node = unique("silent");
+    const node = uniqueName("silent");
     await createNode(node);
     const [result] = await client.bgpStatus([node], { timeoutMs: 1500 });
     expect(result).toMatchObject({ node, ok: false, error: { _tag: "Timeout" } });
@@ -241,7 +241,7 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
 
   it("bgpStatus: the caller's abort, with a reason of its own, is Aborted and cleans up", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
-    const node = unique("aborted");
+    const node = uniqueName("aborted");
     await createNode(node);
     const asked = async () =>
       (await client.calicoNodeStatuses.listAll()).items.filter((s) => s.spec.node === node);
@@ -261,7 +261,7 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
 
   it("bgpStatus: reads per-peer state once the status is filled", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
-    const node = unique("worker");
+    const node = uniqueName("worker");
     await createNode(node);
     const controller = new AbortController();
     // play calico-node: fill each of our objects for this node through the status subresource
@@ -314,8 +314,8 @@ describe.each(["v1", "v3"] as const)("CalicoClient on %s CRDs", (set) => {
     const own = await startControlPlane({ calicoApi: set });
     onTestFinished(() => own.stop());
     const client = await CalicoClient.connect({ kubeconfigPath: own.admin.kubeconfigPath });
-    const ours = unique("leftover");
-    const foreign = unique("foreign");
+    const ours = uniqueName("leftover");
+    const foreign = uniqueName("foreign");
     const status = (name: string, labels: Record<string, string>) =>
       ({
         apiVersion: "projectcalico.org/v3",

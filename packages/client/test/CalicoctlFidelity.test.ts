@@ -1,12 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { KubeHttp } from "@calicokit/testkit";
+import { KubeHttp, uniqueName } from "@calicokit/testkit";
 import type { BgpPeer } from "@calicokit/types";
 import { describe, expect, inject, it } from "vitest";
 import { CalicoClient } from "../src/CalicoClient.js";
 import type { CalicoObject } from "../src/CalicoObject.js";
 import type { ResourceClient } from "../src/ResourceClient.js";
-import { unique } from "./support.js";
 
 const cps = inject("controlPlanes");
 
@@ -111,7 +110,7 @@ describe.each(["v3", "v1"] as const)("calicokit writes what calicoctl writes (%s
       const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
       const resources = clientFor(client, golden.kind);
       for (const [index, { intent, stored }] of golden.cases.entries()) {
-        const name = unique(`golden-${golden.kind.toLowerCase()}-${index}`);
+        const name = uniqueName(`golden-${golden.kind.toLowerCase()}-${index}`);
         const object = withName(intent, name);
         await resources.create(object);
         const seen = await readStored(golden.kind, object.metadata.name as string);
@@ -124,7 +123,7 @@ describe.each(["v3", "v1"] as const)("calicokit writes what calicoctl writes (%s
 
   it("a patch to keepOriginalNextHop: false removes the key, as calicoctl's Update stores it", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
-    const name = unique("golden-patch");
+    const name = uniqueName("golden-patch");
     await client.bgpPeers.create({
       apiVersion: "projectcalico.org/v3",
       kind: "BGPPeer",
@@ -143,7 +142,7 @@ describe.each(["v3", "v1"] as const)("calicokit writes what calicoctl writes (%s
 
   it("reads an IPPool stored with only its cidr with the defaults calicoctl shows", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
-    const name = unique("golden-bare-pool");
+    const name = uniqueName("golden-bare-pool");
     const created = await raw.request({
       method: "POST",
       path: `/apis/${group}/ippools`,
@@ -193,7 +192,7 @@ describe("Nodes as calicoctl shows and selects them", () => {
 
   it("prints creationTimestamp as the apiserver does, whole seconds without milliseconds", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
-    const name = unique("golden-node-time");
+    const name = uniqueName("golden-node-time");
     const created = await createNode(name);
     expect(created.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     const view = await client.nodes.get(name);
@@ -210,8 +209,8 @@ describe("Nodes as calicoctl shows and selects them", () => {
 
   it("selects by Calico labels (calicoctl label's annotation included) with `selector`", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
-    const labelled = unique("golden-rr");
-    const plain = unique("golden-plain");
+    const labelled = uniqueName("golden-rr");
+    const plain = uniqueName("golden-plain");
     await createNode(labelled, { "route-reflector": "true" });
     await createNode(plain);
     const names = async (options: Parameters<typeof client.nodes.list>[0]) => {
@@ -240,7 +239,7 @@ describe("Nodes as calicoctl shows and selects them", () => {
 
   it("applyCalicoNode checks the Node as calicoctl does before writing", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
-    const name = unique("golden-apply");
+    const name = uniqueName("golden-apply");
     await createNode(name);
     const { node } = await client.nodes.get(name);
     const before = (await client.nodes.get(name)).kubernetes.metadata.resourceVersion;

@@ -1,11 +1,10 @@
 import { EventEmitter, once } from "node:events";
-import { type ControlPlane, startControlPlane } from "@calicokit/testkit";
+import { type ControlPlane, startControlPlane, uniqueName } from "@calicokit/testkit";
 import type { BgpPeer } from "@calicokit/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CalicoClient } from "../src/CalicoClient.js";
 import { CalicoClientError } from "../src/CalicoClientError.js";
 import type { HeldLease } from "../src/LeaseClient.js";
-import { unique } from "./support.js";
 
 // Issue 8 §3: the client, with its default options, under an apiserver that is killed and
 // restarted (etcd and its data kept) and paused, while 8 writers, a watcher and a Lease holder
@@ -50,7 +49,7 @@ describe("the client through apiserver restarts, with its defaults", () => {
   // a restart resolves once /readyz and the CRDs answer: seconds on a quiet machine, over a
   // minute each on one loaded many times over, hence the generous timeout
   it("loses no acknowledged write, invents none, misreports none; the watch and the Lease keep up", async () => {
-    const label = unique("chaos");
+    const label = uniqueName("chaos");
     const selector = `chaos=${label}`;
     const connect = () => CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
     const progress = new EventEmitter();
@@ -132,7 +131,7 @@ describe("the client through apiserver restarts, with its defaults", () => {
 
     // the Lease holder renews after each acknowledged write; a failed renewal must be clean
     const leaseClient = await connect();
-    const ref = { name: unique("chaos-lease"), namespace: "default", holder: "chaos" };
+    const ref = { name: uniqueName("chaos-lease"), namespace: "default", holder: "chaos" };
     let lease: HeldLease = await leaseClient.leases.acquire(ref, { durationSeconds: 60 });
     let renewals = 0;
     const leaseFailures: unknown[] = [];

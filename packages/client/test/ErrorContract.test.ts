@@ -4,13 +4,14 @@ import {
   type FaultProxy,
   KubeHttp,
   startFaultProxy,
+  uniqueName,
 } from "@calicokit/testkit";
 import type { BgpPeer, CalicoNodeStatus } from "@calicokit/types";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { CalicoClient } from "../src/CalicoClient.js";
 import { CalicoClientError } from "../src/CalicoClientError.js";
 import type { HeldLease } from "../src/LeaseClient.js";
-import { kubeConfigFor, unique } from "./support.js";
+import { kubeConfigFor } from "./support.js";
 
 // The promise of @calicokit/client: whatever the input and whatever the apiserver does, the only
 // thing a public method rejects with is a CalicoClientError. Every public method is driven with
@@ -52,18 +53,18 @@ function publicCalls(f: Fixture): Record<string, Call> {
       for await (const _ of c.bgpPeers.list({ signal })) break;
     },
     "bgpPeers.listAll": (c, signal) => c.bgpPeers.listAll({ signal }),
-    "bgpPeers.create": (c, signal) => c.bgpPeers.create(peer(unique("contract")), { signal }),
+    "bgpPeers.create": (c, signal) => c.bgpPeers.create(peer(uniqueName("contract")), { signal }),
     "bgpPeers.replace": async (c, signal) => {
       const current = await c.bgpPeers.get(f.peer, { signal });
       return c.bgpPeers.replace(current, { signal });
     },
     "bgpPeers.patch": (c, signal) =>
-      c.bgpPeers.patch(f.peer, { metadata: { labels: { n: unique("v") } } }, { signal }),
+      c.bgpPeers.patch(f.peer, { metadata: { labels: { n: uniqueName("v") } } }, { signal }),
     "bgpPeers.patch missing": (c, signal) =>
-      c.bgpPeers.patch(unique("missing"), { spec: { keepOriginalNextHop: true } }, { signal }),
+      c.bgpPeers.patch(uniqueName("missing"), { spec: { keepOriginalNextHop: true } }, { signal }),
     "bgpPeers.apply": (c, signal) => c.bgpPeers.apply(peer(f.peer), { signal }),
     "bgpPeers.delete": async (c, signal) => {
-      const name = unique("doomed");
+      const name = uniqueName("doomed");
       await c.bgpPeers.create(peer(name), { signal });
       await c.bgpPeers.delete(name, { signal });
     },
@@ -73,7 +74,7 @@ function publicCalls(f: Fixture): Record<string, Call> {
         {
           apiVersion: "projectcalico.org/v3",
           kind: "CalicoNodeStatus",
-          metadata: { name: unique("contract-status") },
+          metadata: { name: uniqueName("contract-status") },
           spec: { node: f.node, classes: ["BGP"], updatePeriodSeconds: 5 },
         } as CalicoNodeStatus,
         { signal },
@@ -92,7 +93,10 @@ function publicCalls(f: Fixture): Record<string, Call> {
     "nodes.clearRouteReflector": (c, signal) => c.nodes.clearRouteReflector(f.node, { signal }),
     "leases.read": (c, signal) => c.leases.read(f.lease, { signal }),
     "leases.acquire": (c, signal) =>
-      c.leases.acquire({ name: unique("contract"), namespace: "default", holder: "x" }, { signal }),
+      c.leases.acquire(
+        { name: uniqueName("contract"), namespace: "default", holder: "x" },
+        { signal },
+      ),
     "leases.renew": (c, signal) => c.leases.renew(f.lease, { signal }),
     "leases.release": (c, signal) =>
       c.leases.release({ ...f.lease, holder: "not-the-holder" }, { signal }),
@@ -101,14 +105,14 @@ function publicCalls(f: Fixture): Record<string, Call> {
     "configMaps.get": (c, signal) => c.configMaps("default").get(f.configMap, { signal }),
     "configMaps.list": (c, signal) => c.configMaps("default").list("contract=yes", { signal }),
     "configMaps.create": (c, signal) =>
-      c.configMaps("default").create(unique("contract"), { data: { a: "1" } }, { signal }),
+      c.configMaps("default").create(uniqueName("contract"), { data: { a: "1" } }, { signal }),
     "configMaps.replace": async (c, signal) => {
       const maps = c.configMaps("default");
       const current = await maps.get(f.configMap, { signal });
       return maps.replace(
         f.configMap,
         current.resourceVersion,
-        { data: { a: unique("v") } },
+        { data: { a: uniqueName("v") } },
         {
           signal,
         },
@@ -116,12 +120,12 @@ function publicCalls(f: Fixture): Record<string, Call> {
     },
     "configMaps.delete": async (c, signal) => {
       const maps = c.configMaps("default");
-      const name = unique("doomed");
+      const name = uniqueName("doomed");
       await maps.create(name, { data: {} }, { signal });
       await maps.delete(name, { signal });
     },
     "drain.cordon": (c, signal) => c.drain.cordon(f.node, true, { signal }),
-    "drain.evict": (c, signal) => c.drain.evict("default", unique("no-such-pod"), { signal }),
+    "drain.evict": (c, signal) => c.drain.evict("default", uniqueName("no-such-pod"), { signal }),
     "secretAccess.exists": (c, signal) => c.secretAccess.exists("default", "no-such", { signal }),
     "secretAccess.review": (c, signal) =>
       c.secretAccess.review({ namespace: "default", name: "sa" }, "default", "s", ["get"], {
@@ -149,7 +153,7 @@ function badCalls(f: Fixture): Record<string, (client: CalicoClient) => Promise<
       c.bgpPeers.create({ ...peer("bad"), spec: { peerIP: "300.1.1.1" } } as never),
     "create of another kind": (c) => c.bgpPeers.create({ ...peer("x"), kind: "IPPool" } as never),
     "create with an unknown option": (c) =>
-      c.bgpPeers.create(peer(unique("x")), { dry: true } as never),
+      c.bgpPeers.create(peer(uniqueName("x")), { dry: true } as never),
     "replace without resourceVersion": (c) => c.bgpPeers.replace(peer(f.peer)),
     "patch with a null patch": (c) => c.bgpPeers.patch(f.peer, null as never),
     "patch with an unknown option": (c) => c.bgpPeers.patch(f.peer, {}, bogus),
@@ -190,11 +194,11 @@ function badCalls(f: Fixture): Record<string, (client: CalicoClient) => Promise<
     "configMaps.list with an unknown option": (c) =>
       c.configMaps("default").list("contract=yes", bogus),
     "configMaps.create without data": (c) =>
-      c.configMaps("default").create(unique("x"), { labels: {} } as never),
+      c.configMaps("default").create(uniqueName("x"), { labels: {} } as never),
     "configMaps.create with a number in data": (c) =>
-      c.configMaps("default").create(unique("x"), { data: { a: 1 } } as never),
+      c.configMaps("default").create(uniqueName("x"), { data: { a: 1 } } as never),
     "configMaps.create with an unknown content key": (c) =>
-      c.configMaps("default").create(unique("x"), { data: {}, lables: {} } as never),
+      c.configMaps("default").create(uniqueName("x"), { data: {}, lables: {} } as never),
     "configMaps.replace without resourceVersion": (c) =>
       c.configMaps("default").replace(f.configMap, undefined as never, { data: {} }),
     "configMaps.delete with an unknown option": (c) =>
@@ -252,21 +256,21 @@ describe.each(["v1", "v3"] as const)("the error contract on %s CRDs", (set) => {
   beforeAll(async () => {
     const admin = new KubeHttp({ url: cp.url, caData: cp.caData, token: cp.admin.token });
     const direct = await CalicoClient.connect({ kubeConfig: kubeConfigFor(cp) });
-    const node = unique("contract-node");
+    const node = uniqueName("contract-node");
     const created = await admin.request({
       method: "POST",
       path: "/api/v1/nodes",
       body: { metadata: { name: node } },
     });
     expect(created.status).toBe(201);
-    const name = unique("contract-peer");
+    const name = uniqueName("contract-peer");
     await direct.bgpPeers.create(peer(name));
     const lease = await direct.leases.acquire({
-      name: unique("contract"),
+      name: uniqueName("contract"),
       namespace: "default",
       holder: "contract",
     });
-    const configMap = unique("contract-map");
+    const configMap = uniqueName("contract-map");
     await direct.configMaps("default").create(configMap, {
       labels: { contract: "yes" },
       data: { a: "0" },
@@ -360,7 +364,7 @@ describe.each(["v1", "v3"] as const)("the error contract on %s CRDs", (set) => {
   it("answers patch of a missing object with NotFound, not a raw ApiException", async () => {
     proxy.clear();
     const error = await client.bgpPeers
-      .patch(unique("missing"), { spec: { keepOriginalNextHop: true } })
+      .patch(uniqueName("missing"), { spec: { keepOriginalNextHop: true } })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CalicoClientError);
     expect(error).toMatchObject({ _tag: "NotFound", target: { verb: "get" } });

@@ -1,10 +1,10 @@
-import { type FaultProxy, startFaultProxy } from "@calicokit/testkit";
+import { type FaultProxy, startFaultProxy, uniqueName } from "@calicokit/testkit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { CalicoObject } from "../src/CalicoObject.js";
 import { Transport } from "../src/internal/Transport.js";
 import type { ResourceClient } from "../src/ResourceClient.js";
 import type { RetryEvent } from "../src/RetryPolicy.js";
-import { apiGroupOf, kubeConfigFor, plainPeerClient, testPeer, unique } from "./support.js";
+import { apiGroupOf, kubeConfigFor, plainPeerClient, testPeer } from "./support.js";
 
 // Retry and resume behaviour under injected faults, on both CRD sets, through the plain codec:
 // what is under test is the transport, not Calico's schemas.
@@ -40,7 +40,7 @@ describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
     proxy.requests.filter((r) => r.method === "POST" && r.path.startsWith(collection)).length;
 
   it("rides out a 429 storm in the time Retry-After asks", async () => {
-    const name = unique("storm");
+    const name = uniqueName("storm");
     proxy.clear();
     retries.length = 0;
     const before = posts();
@@ -61,7 +61,7 @@ describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
   });
 
   it("creates exactly one object when a create commits and then answers 500", async () => {
-    const name = unique("commit");
+    const name = uniqueName("commit");
     proxy.clear();
     const before = posts();
     proxy.inject({ method: "POST", path: collection, action: { kind: "failAfterCommit" } });
@@ -75,7 +75,7 @@ describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
   });
 
   it("counts a replace and a patch whose answers were lost after they landed as done", async () => {
-    const name = unique("landed");
+    const name = uniqueName("landed");
     const path = `${collection}/${name}`;
     const created = await direct.create(testPeer(name));
     const ours = () => proxy.requests.filter((r) => r.path.startsWith(path));
@@ -99,7 +99,7 @@ describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
   });
 
   it("remembers a lost answer across a refused read-back: no blind re-send, no misreport", async () => {
-    const name = unique("sticky");
+    const name = uniqueName("sticky");
     const path = `${collection}/${name}`;
     proxy.clear();
     const before = posts();
@@ -120,7 +120,7 @@ describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
   });
 
   it("rides out failures for the whole deadline, not for a count of attempts", async () => {
-    const name = unique("patient");
+    const name = uniqueName("patient");
     proxy.clear();
     const before = posts();
     const waits: RetryEvent[] = [];
@@ -148,12 +148,12 @@ describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
   });
 
   it("retries a reset GET and never retries an Invalid create", async () => {
-    const name = unique("inval");
+    const name = uniqueName("inval");
     proxy.clear();
     await direct.create(testPeer(name));
     proxy.inject({ method: "GET", path: `${collection}/${name}`, action: { kind: "reset" } });
     await expect(peers.get(name)).resolves.toMatchObject({ metadata: { name } });
-    const bad = unique("bad");
+    const bad = uniqueName("bad");
     const before = posts();
     await expect(
       peers.create(testPeer(bad, { spec: { asNumber: "not-a-number" } })),
@@ -166,7 +166,7 @@ describe.each(["v1", "v3"] as const)("faults on %s CRDs", (set) => {
   });
 
   it("resumes a cut watch without losing or repeating an event", async () => {
-    const label = unique("cut");
+    const label = uniqueName("cut");
     proxy.clear();
     const cuts = proxy.inject({
       path: collection,

@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
-import { KubeHttp, startFaultProxy } from "@calicokit/testkit";
+import { KubeHttp, startFaultProxy, uniqueName } from "@calicokit/testkit";
 import type { BgpPeer } from "@calicokit/types";
 import { describe, expect, inject, it } from "vitest";
 import { CalicoClient } from "../src/CalicoClient.js";
-import { kubeConfigFor, unique } from "./support.js";
+import { kubeConfigFor } from "./support.js";
 
 const cps = inject("controlPlanes");
 const kubectlBin = resolve(import.meta.dirname, "../../../.tools/bin/kubectl");
@@ -58,7 +58,7 @@ describe.each(["v1", "v3"] as const)("interop on %s CRDs", (set) => {
 
   it("kubectl reads back what the client created, intact", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
-    const name = unique("to-kubectl");
+    const name = uniqueName("to-kubectl");
     await client.bgpPeers.create(peer(name));
     const seen = JSON.parse(kubectl(["get", `bgppeers.${group}`, name, "-o", "json"])) as Stored;
     expect(seen.spec).toEqual(peer(name).spec);
@@ -72,7 +72,7 @@ describe.each(["v1", "v3"] as const)("interop on %s CRDs", (set) => {
 
   it("the client reads what kubectl created", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
-    const name = unique("from-kubectl");
+    const name = uniqueName("from-kubectl");
     kubectl(
       ["apply", "-f", "-"],
       [
@@ -101,7 +101,7 @@ describe.each(["v1", "v3"] as const)("interop on %s CRDs", (set) => {
   });
 
   it("patches a Calico object without losing another writer's labels and annotations", async () => {
-    const name = unique("two-writers");
+    const name = uniqueName("two-writers");
     const admin = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
     await admin.bgpPeers.create(peer(name));
     const proxy = await startFaultProxy({ target: cp.url, caData: cp.caData });
@@ -138,7 +138,7 @@ describe("crd.projectcalico.org/v1 mode writes what calicoctl writes (§6.2)", (
 
   it("stores metadata in projectcalico.org/metadata, keeps only Calico keys on top, converts the UID", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
-    const name = unique("calicoctl-like");
+    const name = uniqueName("calicoctl-like");
     const created = await client.bgpPeers.create(peer(name));
     const res = await raw.request({
       method: "GET",
@@ -169,7 +169,7 @@ describe("crd.projectcalico.org/v1 mode writes what calicoctl writes (§6.2)", (
 
   it("applies libcalico-go defaults before storing (IPPool)", async () => {
     const client = await CalicoClient.connect({ kubeconfigPath: cp.admin.kubeconfigPath });
-    const name = unique("pool");
+    const name = uniqueName("pool");
     await client.ipPools.create({
       apiVersion: "projectcalico.org/v3",
       kind: "IPPool",

@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
-import { createNamespace, KubeHttp, serviceAccountToken } from "@calicokit/testkit";
+import { createNamespace, KubeHttp, serviceAccountToken, uniqueName } from "@calicokit/testkit";
 import type { BgpPeer } from "@calicokit/types";
 import { describe, expect, inject, it } from "vitest";
 import { CalicoClient } from "../src/CalicoClient.js";
 import { CalicoClientError } from "../src/CalicoClientError.js";
-import { kubeConfigFor, unique } from "./support.js";
+import { kubeConfigFor } from "./support.js";
 
 const cps = inject("controlPlanes");
 const repo = resolve(import.meta.dirname, "../../..");
@@ -29,7 +29,7 @@ describe.each(["v1", "v3"] as const)("RBAC on %s CRDs", (set) => {
     execFileSync(kubectl, ["--kubeconfig", cp.admin.kubeconfigPath, "apply", "-f", role], {
       stdio: "pipe",
     });
-    const ns = unique("rbac");
+    const ns = uniqueName("rbac");
     await createNamespace(admin, ns);
     const token = await serviceAccountToken(admin, ns, "calicokit");
     const binding = await admin.request({
@@ -46,7 +46,7 @@ describe.each(["v1", "v3"] as const)("RBAC on %s CRDs", (set) => {
       },
     });
     expect(binding.status).toBe(201);
-    const node = unique("node");
+    const node = uniqueName("node");
     await admin.request({
       method: "POST",
       path: "/api/v1/nodes",
@@ -54,7 +54,7 @@ describe.each(["v1", "v3"] as const)("RBAC on %s CRDs", (set) => {
     });
 
     const client = await CalicoClient.connect({ kubeConfig: kubeConfigFor(cp, cp.url, token) });
-    const name = unique("peer");
+    const name = uniqueName("peer");
     await client.bgpPeers.create(peer(name), { dryRun: true });
     const created = await client.bgpPeers.create(peer(name));
     await client.bgpPeers.get(name);
@@ -92,11 +92,11 @@ describe.each(["v1", "v3"] as const)("RBAC on %s CRDs", (set) => {
   });
 
   it("names the missing verb and resource in a Forbidden error", async () => {
-    const ns = unique("nobody");
+    const ns = uniqueName("nobody");
     await createNamespace(admin, ns);
     const token = await serviceAccountToken(admin, ns, "unbound");
     const client = await CalicoClient.connect({ kubeConfig: kubeConfigFor(cp, cp.url, token) });
-    const error = await client.bgpPeers.create(peer(unique("denied"))).catch((e: unknown) => e);
+    const error = await client.bgpPeers.create(peer(uniqueName("denied"))).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CalicoClientError);
     const forbidden = error as CalicoClientError;
     expect(forbidden._tag).toBe("Forbidden");

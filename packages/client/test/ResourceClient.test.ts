@@ -1,17 +1,10 @@
-import { KubeHttp } from "@calicokit/testkit";
+import { KubeHttp, uniqueName } from "@calicokit/testkit";
 import { describe, expect, inject, it } from "vitest";
 import type { CalicoObject } from "../src/CalicoObject.js";
 import { Transport } from "../src/internal/Transport.js";
 import { RateLimiter } from "../src/RateLimiter.js";
 import type { WatchEvent } from "../src/ResourceClient.js";
-import {
-  apiGroupOf,
-  kubeConfigFor,
-  peersPath,
-  plainPeerClient,
-  testPeer,
-  unique,
-} from "./support.js";
+import { apiGroupOf, kubeConfigFor, peersPath, plainPeerClient, testPeer } from "./support.js";
 
 // The transport, CRUD, paging and watch mechanics, independent of Calico's schemas (plain codec).
 // The Calico-validated path is tested through CalicoClient.
@@ -37,7 +30,7 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
   const raw = new KubeHttp({ url: cp.url, caData: cp.caData, token: cp.admin.token });
 
   it("creates, reads, replaces, patches, applies and deletes", async () => {
-    const name = unique("crud");
+    const name = uniqueName("crud");
     const created = await peers.create(testPeer(name, { labels: { team: "net" } }));
     expect(created.metadata.uid).toBeTruthy();
     const read = await peers.get(name);
@@ -73,7 +66,7 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
   });
 
   it("dry-runs every write without storing anything", async () => {
-    const name = unique("dry");
+    const name = uniqueName("dry");
     await peers.create(testPeer(name), { dryRun: true });
     await expect(peers.get(name)).rejects.toMatchObject({ _tag: "NotFound" });
     const real = await peers.create(testPeer(name));
@@ -93,7 +86,7 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
   });
 
   it("pages through 2,000 objects with limit/continue", async () => {
-    const label = unique("page");
+    const label = uniqueName("page");
     const names = Array.from({ length: 2000 }, (_, i) => `${label}-${i}`);
     const queue = [...names];
     await Promise.all(
@@ -120,7 +113,7 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
   }, 240_000);
 
   it("watches with typed events and resumes from a resourceVersion", async () => {
-    const label = unique("watch");
+    const label = uniqueName("watch");
     const a = await peers.create(testPeer(`${label}-a`, { labels: { w: label } }));
     const controller = new AbortController();
     const events: WatchEvent<CalicoObject>[] = [];
@@ -162,7 +155,7 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
   });
 
   it("re-lists after 410 Gone and reports the difference", async () => {
-    const label = unique("gone");
+    const label = uniqueName("gone");
     const a = await peers.create(testPeer(`${label}-a`, { labels: { g: label } }));
     // an ancient resourceVersion: the apiserver answers 410 Expired
     const events = await collect(
@@ -177,7 +170,7 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
   });
 
   it("resumed after 410 with what the caller holds, reports exactly the difference", async () => {
-    const label = unique("diff");
+    const label = uniqueName("diff");
     const labels = { d: label };
     const kept = await peers.create(testPeer(`${label}-kept`, { labels }));
     const changed = await peers.create(testPeer(`${label}-changed`, { labels }));
@@ -207,7 +200,7 @@ describe.each(["v1", "v3"] as const)("ResourceClient on %s CRDs", (set) => {
   });
 
   it("reads what a raw client stored", async () => {
-    const name = unique("raw");
+    const name = uniqueName("raw");
     await peers.create(testPeer(name));
     const res = await raw.request({ method: "GET", path: `${peersPath(cp)}/${name}` });
     expect(res.status).toBe(200);

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { ControlPlaneInfo } from "@calicokit/testkit";
 // brings in the typing of inject("controlPlanes")
 import type {} from "@calicokit/testkit/vitest-global-setup";
@@ -14,11 +13,6 @@ import {
 import type { Transport } from "../src/internal/Transport.js";
 import { ResourceClient } from "../src/ResourceClient.js";
 import type { RetryOptions } from "../src/RetryPolicy.js";
-
-/** A short random suffix: the control planes are shared by every test file of the run. */
-export function unique(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString("hex")}`;
-}
 
 /** A KubeConfig for `url` (the apiserver, or a fault proxy in front of it) with `token`. */
 export function kubeConfigFor(cp: ControlPlaneInfo, url = cp.url, token = cp.admin.token) {

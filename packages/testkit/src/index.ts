@@ -42,3 +42,4 @@ export {
   type ControlPlaneBinary,
   calicoCrdsDir,
 } from "./ToolPaths.js";
+export { uniqueName } from "./UniqueName.js";
