@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { podAffecting } from "../support/MigrationLab.js";
 import {
   type ComparisonRow,
   comparisonTable,
@@ -20,15 +21,18 @@ describe("side by side: the documented procedure and the workflow (real BIRD)", 
     expect(workflow.routeReflectors).toEqual(documented.routeReflectors);
     expect(workflow.routeReflectors.some((rr) => podNodes.has(rr))).toBe(false);
 
-    expect(workflow.clientClientGaps).toBe(0);
-    expect(workflow.podAffectingGaps).toBe(0);
-    expect(documented.clientClientGaps).toBe(0);
-    // the documented order makes each reflector leave the mesh before its sessions exist
-    expect(documented.reflectorGaps).toBeGreaterThan(0);
-    // every gap of the workflow touches a reflector's node or block, and every one closed again
+    // every gap of the workflow touches a reflector's node or block (no client-client gap), none
+    // is at a node with pods, and every one closed again; a failure lists the gaps themselves
     const rrs = new Set(workflow.routeReflectors);
     expect(workflow.gaps.filter((g) => !rrs.has(g.node) && !rrs.has(g.owner))).toEqual([]);
+    expect(podAffecting(workflow.gaps, podNodes)).toEqual([]);
     expect(workflow.gaps.filter((g) => g.end === undefined)).toEqual([]);
+    // the documented order makes each reflector leave the mesh before its sessions exist
+    expect(documented.reflectorGaps).toBeGreaterThan(0);
+    // Its client-client gaps are in the table, not asserted: one run in about a hundred had one.
+    // Likely cause: its step 3 reads each client's side of each session once, and a connection
+    // collision can close a session its client already reports Established (docs/migrations.md,
+    // "Side by side"). The workflow waits for both ends of every session; the lines above hold it.
     // The longest gaps are compared in bench/migration-side-by-side.bench.ts, not asserted: a
     // duration, and one that BGP connection collisions (both ends of a new session connecting
     // at once, 2 s per retry) stretch at random: docs/migrations.md, "Side by side", has the
